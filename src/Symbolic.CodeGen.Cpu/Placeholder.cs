@@ -1,0 +1,1 @@
+namespace Symbolic; internal static class Placeholder {}
