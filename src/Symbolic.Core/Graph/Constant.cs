@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+
+namespace Symbolic;
+
+/// <summary>
+/// A variable with a fixed value. Equal constants (same dtype, shape, values and weakness) are one
+/// node. A <em>weak</em> constant comes from a bare C# number: it takes the dtype of the tensor it
+/// meets, so <c>x * 2</c> stays float32 when <c>x</c> is float32.
+/// </summary>
+public sealed class Constant : Variable
+{
+    private static readonly ConcurrentDictionary<string, WeakReference<Constant>> Interned = new();
+
+    private Constant(NDArray value, bool weak, string? name)
+        : base(new TensorType(value.DType, value.Shape.Select(d => (int?)d).ToArray()), name, null)
+    {
+        Value = value;
+        IsWeak = weak;
+    }
+
+    public NDArray Value { get; }
+
+    /// <summary>True for a constant written as a bare number, whose dtype yields to the tensors it meets.</summary>
+    public bool IsWeak { get; }
+
+    /// <summary>The value as one float64, for scalars (and any one-element constant).</summary>
+    public double ScalarValue => Value.Size == 1 ? Value.GetDouble(0) : throw new InvalidOperationException("Not a one-element constant.");
+
+    public static Constant Create(NDArray value, bool weak = false)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var key = KeyOf(value, weak);
+        if (Interned.TryGetValue(key, out var w) && w.TryGetTarget(out var c)) return c;
+        lock (Interned)
+        {
+            if (Interned.TryGetValue(key, out w) && w.TryGetTarget(out c)) return c;
+            c = new Constant(value, weak, null);
+            Interned[key] = new WeakReference<Constant>(c);
+            if (Interned.Count % 4096 == 0)
+                foreach (var kv in Interned)
+                    if (!kv.Value.TryGetTarget(out _)) Interned.TryRemove(kv.Key, out _);
+            return c;
+        }
+    }
+
+    public static Constant Scalar(double value, DType dtype) => Create(NDArray.Scalar(value, dtype));
+
+    internal static Constant Weak(double value, bool isInteger) =>
+        Create(NDArray.Scalar(value, isInteger ? DType.Int64 : FloatXSetting.Value), weak: true);
+
+    /// <summary>This constant as a strong constant of <paramref name="dtype"/>.</summary>
+    internal Constant As(DType dtype) =>
+        dtype == DType && !IsWeak ? this : Create(NDArray.FromDoubles(dtype, Value.Shape, Value.ToDoubles()));
+
+    private static string KeyOf(NDArray v, bool weak)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append(v.DType).Append(weak ? "w" : "s").Append(NDArray.ShapeText(v.ShapeSpan)).Append(':');
+        foreach (var d in v.ToDoubles()) sb.Append(BitConverter.DoubleToInt64Bits(d)).Append(',');
+        return sb.ToString();
+    }
+
+    public override string ToString()
+    {
+        if (Value.Size == 1)
+            return Value.DType == DType.Bool
+                ? (Value.GetDouble(0) != 0 ? "true" : "false")
+                : Value.GetDouble(0).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        return $"Constant{{{Value.DType.ShortName()}{NDArray.ShapeText(Value.ShapeSpan)}}}";
+    }
+}

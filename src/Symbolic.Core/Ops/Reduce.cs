@@ -1,0 +1,165 @@
+using Symbolic.Interpret;
+using static Symbolic.TensorMath;
+
+namespace Symbolic.Ops;
+
+/// <summary>
+/// A reduction over a set of axes (sorted, distinct, non-negative), keeping them as size-1
+/// dimensions or dropping them. Argmax and argmin over several axes give the position within those
+/// axes taken together in row-major order, as if they were flattened into one.
+/// </summary>
+public sealed class Reduce : Op
+{
+    public Reduce(ReduceKind kind, int[] axes, bool keepDims)
+    {
+        Kind = kind;
+        Axes = axes;
+        KeepDims = keepDims;
+    }
+
+    public ReduceKind Kind { get; }
+
+    public IReadOnlyList<int> Axes { get; }
+
+    public bool KeepDims { get; }
+
+    public override string Name => $"{Kind.ToString().ToLowerInvariant()}{{axes=[{string.Join(",", Axes)}]{(KeepDims ? ", keepdims" : "")}}}";
+
+    public bool IsArg => Kind is ReduceKind.Argmax or ReduceKind.Argmin;
+
+    public override TensorType InferType(IReadOnlyList<Variable> inputs)
+    {
+        var x = inputs[0];
+        foreach (var a in Axes)
+            if (a < 0 || a >= x.NDim)
+                throw new ArgumentException($"{Kind}: axis {a} is out of range for {Describe(x)} of rank {x.NDim}.");
+        var shape = new List<int?>();
+        for (int d = 0; d < x.NDim; d++)
+        {
+            if (!Axes.Contains(d)) shape.Add(x.Type.Shape[d]);
+            else if (KeepDims) shape.Add(1);
+        }
+        var dtype = Kind switch
+        {
+            ReduceKind.Argmax or ReduceKind.Argmin => DType.Int64,
+            ReduceKind.Mean => x.DType.ToFloat(),
+            ReduceKind.Sum or ReduceKind.Prod => x.DType == DType.Bool ? DType.Int64 : x.DType,
+            _ => x.DType,
+        };
+        return new TensorType(dtype, shape);
+    }
+
+    public override int[] InferShape(Apply node, ShapeArgs args)
+    {
+        var s = args.Shapes[0];
+        var r = new List<int>();
+        for (int d = 0; d < s.Length; d++)
+        {
+            if (!Axes.Contains(d)) r.Add(s[d]);
+            else
+            {
+                if (s[d] == 0 && Kind is not (ReduceKind.Sum or ReduceKind.Prod or ReduceKind.Mean))
+                    throw new ArgumentException($"{Kind} of {Describe(node.Inputs[0])} with shape {NDArray.ShapeText(s)}: axis {d} is empty, and an empty {Kind.ToString().ToLowerInvariant()} has no value.");
+                if (KeepDims) r.Add(1);
+            }
+        }
+        return r.ToArray();
+    }
+
+    public override RefTensor Evaluate(Apply node, RefTensor[] inputs)
+    {
+        var x = inputs[0];
+        var outShape = InferShape(node, new ShapeArgs([x.Shape], _ => null));
+        int n = NDArray.ShapeSize(outShape);
+        var acc = new double[n];
+        var pos = new double[n];
+        var count = new int[n];
+        double init = Kind switch
+        {
+            ReduceKind.Prod => 1,
+            ReduceKind.Max or ReduceKind.Argmax => double.NegativeInfinity,
+            ReduceKind.Min or ReduceKind.Argmin => double.PositiveInfinity,
+            _ => 0,
+        };
+        Array.Fill(acc, init);
+        // Output flat index and position within the reduced axes, per input index.
+        var keptStrides = new int[x.NDim];
+        var redStrides = new int[x.NDim];
+        {
+            int o = 1, r = 1;
+            for (int d = x.NDim - 1; d >= 0; d--)
+            {
+                if (Axes.Contains(d)) { redStrides[d] = r; r *= x.Shape[d]; }
+                else { keptStrides[d] = o; o *= x.Shape[d]; }
+            }
+        }
+        int k = 0;
+        RefTensor.ForEachIndex(x.Shape, idx =>
+        {
+            int o = 0, p = 0;
+            for (int d = 0; d < idx.Length; d++) { o += idx[d] * keptStrides[d]; p += idx[d] * redStrides[d]; }
+            double v = x.Data[k++];
+            bool first = count[o]++ == 0;
+            switch (Kind)
+            {
+                case ReduceKind.Sum: case ReduceKind.Mean: acc[o] += v; break;
+                case ReduceKind.Prod: acc[o] *= v; break;
+                case ReduceKind.Max: acc[o] = Math.Max(acc[o], v); break;
+                case ReduceKind.Min: acc[o] = Math.Min(acc[o], v); break;
+                case ReduceKind.Argmax:
+                    if (first || v > acc[o] || (double.IsNaN(v) && !double.IsNaN(acc[o]))) { acc[o] = v; pos[o] = p; }
+                    break;
+                case ReduceKind.Argmin:
+                    if (first || v < acc[o] || (double.IsNaN(v) && !double.IsNaN(acc[o]))) { acc[o] = v; pos[o] = p; }
+                    break;
+            }
+        });
+        if (Kind == ReduceKind.Mean)
+        {
+            int m = Axes.Aggregate(1, (a, d) => a * x.Shape[d]);
+            for (int i = 0; i < n; i++) acc[i] /= m;
+        }
+        return new RefTensor(outShape, IsArg ? pos : acc);
+    }
+
+    public override Variable?[] Grad(Apply node, Variable gOut)
+    {
+        var x = node.Inputs[0];
+        var gk = KeepDims ? gOut : ExpandReduced(gOut);
+        switch (Kind)
+        {
+            case ReduceKind.Sum:
+                return [Second(x, gk)];
+            case ReduceKind.Mean:
+                Variable count = Axes.Select(a => x.ShapeOf(a)).Aggregate((a, b) => a * b);
+                return [Div(Second(x, gk), TensorMath.Cast(count, gOut.DType))];
+            case ReduceKind.Max:
+            case ReduceKind.Min:
+                var outk = KeepDims ? node.Output : ExpandReduced(node.Output);
+                return [Mul(Second(x, gk), Eq(x, outk))];
+            case ReduceKind.Prod:
+            {
+                var isZero = Eq(x, 0);
+                var axes = Axes.ToArray();
+                var zeros = TensorMath.Sum(isZero, axes, keepDims: true);
+                var prodNonZero = TensorMath.Prod(TensorMath.Switch(isZero, OnesLike(x), x), axes, keepDims: true);
+                var prodk = KeepDims ? node.Output : ExpandReduced(node.Output);
+                var local = TensorMath.Switch(Eq(zeros, 0), Div(prodk, x),
+                    TensorMath.Switch(And(Eq(zeros, 1), isZero), prodNonZero, ZerosLike(x)));
+                return [Mul(gk, local)];
+            }
+            default:
+                return [null];
+        }
+    }
+
+    /// <summary>Puts size-1 dimensions back where the reduction removed them.</summary>
+    private Variable ExpandReduced(Variable v)
+    {
+        int ndim = v.NDim + Axes.Count;
+        var pattern = new object[ndim];
+        int src = 0;
+        for (int d = 0; d < ndim; d++) pattern[d] = Axes.Contains(d) ? (object)'x' : src++;
+        return TensorMath.DimShuffle(v, pattern);
+    }
+}

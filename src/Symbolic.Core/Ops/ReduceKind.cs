@@ -1,0 +1,3 @@
+namespace Symbolic.Ops;
+
+public enum ReduceKind { Sum, Prod, Max, Min, Mean, Argmax, Argmin }

@@ -1,0 +1,103 @@
+namespace Symbolic.Ops;
+
+/// <summary>How a scalar op's computation and result types follow from its operands' types.</summary>
+public enum ScalarTyping
+{
+    /// <summary>Computed and returned in the operands' common type (booleans promote to int64): add, max, abs.</summary>
+    Arithmetic,
+    /// <summary>Computed in a float type (integers promote to FloatX): exp, log, division.</summary>
+    Float,
+    /// <summary>Operands compared in their common type; the result is Bool.</summary>
+    Compare,
+    /// <summary>Operands read as truth values; the result is Bool.</summary>
+    Logical,
+    /// <summary>Switch: the first operand is a condition, the others meet in their common type.</summary>
+    Select,
+    /// <summary>The result has the fixed type of the op (Cast).</summary>
+    Fixed,
+    /// <summary>Second: the value of the second operand, broadcast to the first's shape.</summary>
+    SecondOperand,
+}
+
+/// <summary>
+/// A scalar function applied elementwise: its arity, typing, reference evaluation, how C# and CUDA
+/// spell it, and its gradient rule. Spellings are templates: <c>{0}</c>, <c>{1}</c>, <c>{2}</c>
+/// are the operands (already converted to the compute type); in C#, <c>{M}</c> is <c>MathF</c> or
+/// <c>Math</c> and <c>{S}</c> the runtime's ScalarMath; in CUDA, <c>{f}</c> is the <c>f</c> suffix
+/// of single-precision functions.
+/// </summary>
+public sealed class ScalarOp
+{
+    public delegate Variable?[] GradRule(IReadOnlyList<Variable> inputs, Variable output, Variable gOut);
+
+    public ScalarOp(string name, int arity, ScalarTyping typing, Func<double[], double> eval,
+        string csharp, string cuda, GradRule? grad, DType? fixedType = null)
+    {
+        Name = name;
+        Arity = arity;
+        Typing = typing;
+        Eval = eval;
+        CSharp = csharp;
+        Cuda = cuda;
+        Gradient = grad;
+        FixedType = fixedType;
+    }
+
+    public string Name { get; }
+
+    public int Arity { get; }
+
+    public ScalarTyping Typing { get; }
+
+    /// <summary>Reference evaluation on float64 operands (already rounded to their dtypes' values).</summary>
+    public Func<double[], double> Eval { get; }
+
+    public string CSharp { get; }
+
+    public string Cuda { get; }
+
+    /// <summary>Null when the op has no gradient (its result is integer- or boolean-valued, or piecewise constant).</summary>
+    public GradRule? Gradient { get; }
+
+    public DType? FixedType { get; }
+
+    /// <summary>The type operands are converted to before the op is applied.</summary>
+    public DType ComputeType(IReadOnlyList<DType> operands) => Typing switch
+    {
+        ScalarTyping.Arithmetic => NoBool(DTypes.Upcast(operands)),
+        ScalarTyping.Float => DTypes.Upcast(operands).ToFloat(),
+        ScalarTyping.Compare => operands.All(t => t == DType.Bool) ? DType.Bool : NoBool(DTypes.Upcast(operands)),
+        ScalarTyping.Logical => DType.Bool,
+        ScalarTyping.Select => DTypes.Upcast(operands.Skip(1)),
+        ScalarTyping.Fixed => FixedType!.Value,
+        ScalarTyping.SecondOperand => operands[1],
+        _ => throw new InvalidOperationException(),
+    };
+
+    /// <summary>The type of the result.</summary>
+    public DType OutputType(IReadOnlyList<DType> operands) => Typing switch
+    {
+        ScalarTyping.Compare or ScalarTyping.Logical => DType.Bool,
+        _ => ComputeType(operands),
+    };
+
+    /// <summary>The type operand <paramref name="i"/> is converted to before the op reads it.</summary>
+    public DType OperandType(int i, IReadOnlyList<DType> operands) => Typing switch
+    {
+        ScalarTyping.Select when i == 0 => DType.Bool,
+        ScalarTyping.Fixed or ScalarTyping.SecondOperand => operands[i],
+        _ => ComputeType(operands),
+    };
+
+    /// <summary>The type of the value the spelling template produces, before conversion to the output type.</summary>
+    public DType TemplateResultType(IReadOnlyList<DType> operands) => Typing switch
+    {
+        ScalarTyping.Compare or ScalarTyping.Logical => DType.Bool,
+        ScalarTyping.Fixed => operands[0],
+        _ => ComputeType(operands),
+    };
+
+    private static DType NoBool(DType t) => t == DType.Bool ? DType.Int64 : t;
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,28 @@
+namespace Symbolic.Tests.Core;
+
+public class InterpreterSmokeTests
+{
+    [Fact]
+    public void SeedNetworkLossAndGradientsEvaluate()
+    {
+        var x = T.Matrix("x");
+        var y = T.Vector("y", DType.Int64);
+        var w1 = T.Matrix("w1");
+        var w2 = T.Matrix("w2");
+        var probs = T.Softmax(T.Dot(T.Relu(T.Dot(x, w1)), w2));
+        var loss = T.Mean(T.CategoricalCrossentropy(probs, y));
+        var g = T.Grad(loss, w1, w2);
+        var rng = new Random(1);
+        NDArray R(int r, int c, double s) => NDArray.From(Enumerable.Range(0, r * c).Select(_ => (float)(rng.NextDouble() * s)).ToArray(), r, c);
+        var vals = new Dictionary<Variable, NDArray>
+        {
+            [x] = R(4, 6, 1), [y] = NDArray.From(new long[] { 0, 1, 2, 1 }, 4), [w1] = R(6, 5, 0.5), [w2] = R(5, 3, 0.5),
+        };
+        var outs = Interpreter.Evaluate([loss, g[0], g[1]], vals);
+        Assert.Equal(DType.Float32, outs[0].DType);
+        Assert.Equal([6, 5], outs[1].Shape);
+        Assert.Equal([5, 3], outs[2].Shape);
+        double l = outs[0].Item<float>();
+        Assert.InRange(l, 0.5, 2.0);
+    }
+}
