@@ -26,3 +26,17 @@ public class InterpreterSmokeTests
         Assert.InRange(l, 0.5, 2.0);
     }
 }
+
+public class DebugPrintSmokeTests
+{
+    [Fact]
+    public void PrintsTheanoLayoutWithSharedIds()
+    {
+        var x = T.Matrix("x");
+        var e = T.Exp(x);
+        var text = Graph.DebugPrint(e + e * 2);
+        Assert.Equal(
+            "add [id A] <float32 (?, ?)>\n |exp [id B] <float32 (?, ?)>\n | |x [id C] <float32 (?, ?)>\n |mul [id D] <float32 (?, ?)>\n   |exp [id B]\n   |2 [id E] <float32 ()>\n",
+            text);
+    }
+}

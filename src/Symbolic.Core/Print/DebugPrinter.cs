@@ -1,0 +1,91 @@
+using System.Text;
+
+namespace Symbolic.Print;
+
+/// <summary>
+/// Theano's debugprint layout: one node a line, children indented under their parent with
+/// <c> |</c>, each node tagged <c>[id X]</c>; a node met again is printed by its id alone.
+/// Ids are given in the order nodes are first printed, so the text depends on the graph alone.
+/// </summary>
+public static class DebugPrinter
+{
+    public static string Print(IReadOnlyList<Variable> outputs)
+    {
+        var sb = new StringBuilder();
+        var ids = new Dictionary<Variable, string>(ReferenceEqualityComparer.Instance);
+        foreach (var o in outputs) Write(sb, o, "", "", ids);
+        return sb.ToString();
+    }
+
+    private static void Write(StringBuilder sb, Variable v, string prefix, string childPrefix, Dictionary<Variable, string> ids)
+    {
+        bool seen = ids.TryGetValue(v, out var id);
+        if (!seen)
+        {
+            id = IdOf(ids.Count);
+            ids[v] = id;
+        }
+        sb.Append(prefix).Append(Label(v)).Append(" [id ").Append(id).Append(']');
+        if (seen)
+        {
+            sb.Append('\n');
+            return;
+        }
+        sb.Append(' ').Append('<').Append(v.DType.ShortName()).Append(' ').Append(v.Type.ShapeText()).Append('>');
+        if (v.Owner is not null && v.Name is not null) sb.Append(" '").Append(Escape(v.Name)).Append('\'');
+        sb.Append('\n');
+        if (v.Owner is null) return;
+        var inputs = v.Owner.Inputs;
+        for (int i = 0; i < inputs.Count; i++)
+            Write(sb, inputs[i], childPrefix + " |", childPrefix + (i == inputs.Count - 1 ? "  " : " |"), ids);
+    }
+
+    /// <summary>How a variable is named on its line: the op for a computed variable, the value for a constant, the name for an input.</summary>
+    public static string Label(Variable v) => v switch
+    {
+        { Owner: { } owner } => owner.Op.Name,
+        Constant c => c.ToString(),
+        SharedVariable s => $"{NameText(s.Name)} (shared)",
+        _ => NameText(v.Name),
+    };
+
+    private static string NameText(string? name) =>
+        name is null ? "<unnamed>" : IsPlain(name) ? name : $"'{Escape(name)}'";
+
+    private static bool IsPlain(string s) =>
+        s.Length > 0 && (char.IsLetter(s[0]) || s[0] == '_') && s.All(c => char.IsLetterOrDigit(c) || c == '_');
+
+    /// <summary>Escapes quotes, backslashes and control characters so a name always stays on its line.</summary>
+    public static string Escape(string s)
+    {
+        var sb = new StringBuilder();
+        foreach (var c in s)
+        {
+            switch (c)
+            {
+                case '\\': sb.Append("\\\\"); break;
+                case '\'': sb.Append("\\'"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                default:
+                    if (char.IsControl(c)) sb.Append($"\\u{(int)c:x4}");
+                    else sb.Append(c);
+                    break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>A, B, ..., Z, BA, BB, ... as Theano numbers its ids.</summary>
+    private static string IdOf(int n)
+    {
+        var s = new StringBuilder();
+        do
+        {
+            s.Insert(0, (char)('A' + n % 26));
+            n /= 26;
+        } while (n > 0);
+        return s.ToString();
+    }
+}
