@@ -156,6 +156,15 @@ public static class T
     public static Variable BinaryCrossentropy(Variable p, Variable t) => M.BinaryCrossentropy(p, t);
     public static Variable MeanSquaredError(Variable prediction, Variable target) => M.MeanSquaredError(prediction, target);
 
+    // ---- text ---------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Builds the graph that <paramref name="text"/> names, such as <c>log(1 + exp(x))</c>, binding
+    /// names to <paramref name="variables"/> by their <see cref="Variable.Name"/>. Raises
+    /// <see cref="ParseException"/>, with the position, where the text names no graph.
+    /// </summary>
+    public static Variable Parse(string text, params Variable[] variables) => Symbolic.Parsing.ExpressionParser.Parse(text, variables);
+
     // ---- gradients ----------------------------------------------------------------------------
 
     /// <summary>The gradient of a scalar cost with respect to each of <paramref name="wrt"/>, by reverse-mode differentiation.</summary>
