@@ -59,8 +59,9 @@ public static class DebugPrinter
     public static string Escape(string s)
     {
         var sb = new StringBuilder();
-        foreach (var c in s)
+        for (int i = 0; i < s.Length; i++)
         {
+            char c = s[i];
             switch (c)
             {
                 case '\\': sb.Append("\\\\"); break;
@@ -69,13 +70,18 @@ public static class DebugPrinter
                 case '\r': sb.Append("\\r"); break;
                 case '\t': sb.Append("\\t"); break;
                 default:
-                    if (char.IsControl(c)) sb.Append($"\\u{(int)c:x4}");
+                    if (char.IsControl(c) || IsLoneSurrogate(s, i)) sb.Append($"\\u{(int)c:x4}");
                     else sb.Append(c);
                     break;
             }
         }
         return sb.ToString();
     }
+
+    /// <summary>True for half of a surrogate pair that has no other half (text that no UTF-8 output could hold).</summary>
+    internal static bool IsLoneSurrogate(string s, int i) =>
+        char.IsHighSurrogate(s[i]) ? i + 1 >= s.Length || !char.IsLowSurrogate(s[i + 1])
+        : char.IsLowSurrogate(s[i]) && (i == 0 || !char.IsHighSurrogate(s[i - 1]));
 
     /// <summary>A, B, ..., Z, BA, BB, ... as Theano numbers its ids.</summary>
     private static string IdOf(int n)
