@@ -1,1 +1,1 @@
-System.Console.WriteLine("symbolic");
+return Symbolic.Cli.CliApp.Run(args, Console.Out, Console.Error);
