@@ -44,9 +44,46 @@ public static class DebugPrinter
     public static string Label(Variable v) => v switch
     {
         { Owner: { } owner } => owner.Op.Name,
-        Constant c => c.ToString(),
+        Constant c => ConstantText(c),
         SharedVariable s => $"{NameText(s.Name)} (shared)",
         _ => NameText(v.Name),
+    };
+
+    /// <summary>Most elements a constant may have for its values to be printed; larger ones print as <c>constant</c>.</summary>
+    private const int MaxPrintedElements = 8;
+
+    /// <summary>
+    /// A constant's value as its dtype holds it: <c>0.1</c> for a float32 0.1 (not the float64
+    /// digits of its rounding), <c>true</c> for a boolean; small arrays nested in brackets.
+    /// </summary>
+    private static string ConstantText(Constant c)
+    {
+        var value = c.Value;
+        if (value.Size > MaxPrintedElements) return "constant";
+        var items = value.ToDoubles();
+        if (value.NDim == 0) return ElementText(items[0], value.DType);
+        var sb = new StringBuilder();
+        int k = 0;
+        void Write(int axis)
+        {
+            sb.Append('[');
+            for (int i = 0; i < value.Shape[axis]; i++)
+            {
+                if (i > 0) sb.Append(", ");
+                if (axis == value.NDim - 1) sb.Append(ElementText(items[k++], value.DType));
+                else Write(axis + 1);
+            }
+            sb.Append(']');
+        }
+        Write(0);
+        return sb.ToString();
+    }
+
+    private static string ElementText(double v, DType dtype) => dtype switch
+    {
+        DType.Bool => v != 0 ? "true" : "false",
+        DType.Float32 => ((float)v).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        _ => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
     };
 
     private static string NameText(string? name) =>
