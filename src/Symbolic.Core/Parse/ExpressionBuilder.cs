@@ -33,6 +33,8 @@ internal sealed class ExpressionBuilder
     /// <summary>The graph for <paramref name="node"/>.</summary>
     public Variable Build(Syntax node)
     {
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw Error(node, "the expression is nested too deeply", "; split it into parts and parse them one by one");
         switch (node)
         {
             case NumberSyntax n:
@@ -45,11 +47,7 @@ internal sealed class ExpressionBuilder
                 return Guard(n, () => TensorMath.Neg(operand));
             }
             case BinarySyntax b:
-            {
-                var left = Build(b.Left);
-                var right = Build(b.Right);
-                return Guard(b, () => Binary(b.Operator, left, right));
-            }
+                return BuildLeftChain(b);
             case CallSyntax c:
                 return FunctionTable.Call(this, c);
             case IndexSyntax ix:
@@ -65,6 +63,30 @@ internal sealed class ExpressionBuilder
             default:
                 throw new InvalidOperationException($"Unknown syntax node {node.GetType().Name}.");
         }
+    }
+
+    /// <summary>
+    /// A binary node and the binary nodes down its left side (a + b + c + ... nests to the left),
+    /// built bottom-up in a loop, so that long sums and products need no deep recursion.
+    /// </summary>
+    private Variable BuildLeftChain(BinarySyntax top)
+    {
+        var spine = new Stack<BinarySyntax>();
+        Syntax node = top;
+        while (node is BinarySyntax b)
+        {
+            spine.Push(b);
+            node = b.Left;
+        }
+        var acc = Build(node);
+        while (spine.Count > 0)
+        {
+            var b = spine.Pop();
+            var left = acc;
+            var right = Build(b.Right);
+            acc = Guard(b, () => Binary(b.Operator, left, right));
+        }
+        return acc;
     }
 
     private static Variable Binary(string op, Variable a, Variable b) => op switch

@@ -124,7 +124,16 @@ internal static class ExpressionGrammar
 
     private static readonly Parser<Syntax> Expression = Sprache.Parse.Ref(() => Comparison!);
 
-    private static readonly Parser<Syntax> Unary = Sprache.Parse.Ref(() => UnaryRule!);
+    /// <summary>
+    /// Every operand and every level of nesting passes here, so this is where deep nesting is
+    /// stopped (with <see cref="InsufficientExecutionStackException"/>, which the parser reports)
+    /// before it could overflow the stack.
+    /// </summary>
+    private static readonly Parser<Syntax> Unary = i =>
+    {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        return UnaryRule!(i);
+    };
 
     private static readonly Parser<Syntax> ListLiteral =
         from open in Sym("[")
@@ -214,11 +223,31 @@ internal static class ExpressionGrammar
         .XOr(Power)
         .Named(AnExpression);
 
-    private static readonly Parser<Syntax> Multiplicative = Sprache.Parse.XChainOperator(
-        Times.XOr(Sym("/")).XOr(Sym("@")), Unary, (op, l, r) => (Syntax)new BinarySyntax(op.Text, l, r, op.Start));
+    private static readonly Parser<Syntax> Multiplicative = LeftChain(Times.XOr(Sym("/")).XOr(Sym("@")), Unary);
 
-    private static readonly Parser<Syntax> Additive = Sprache.Parse.XChainOperator(
-        Sym("+").XOr(Sym("-")), Multiplicative, (op, l, r) => (Syntax)new BinarySyntax(op.Text, l, r, op.Start));
+    private static readonly Parser<Syntax> Additive = LeftChain(Sym("+").XOr(Sym("-")), Multiplicative);
+
+    /// <summary>
+    /// operand { op operand }, folded to the left. What Sprache's XChainOperator does, as a loop
+    /// rather than a recursion, so that a sum of many thousand terms does not deepen the stack.
+    /// An operator that is read commits: a missing operand after it is an error there.
+    /// </summary>
+    private static Parser<Syntax> LeftChain(Parser<Token> op, Parser<Syntax> operand) => i =>
+    {
+        var first = operand(i);
+        if (!first.WasSuccessful) return first;
+        var acc = first.Value;
+        var rest = first.Remainder;
+        while (true)
+        {
+            var o = op(rest);
+            if (!o.WasSuccessful) return Result.Success(acc, rest);
+            var next = operand(o.Remainder);
+            if (!next.WasSuccessful) return next;
+            acc = new BinarySyntax(o.Value.Text, acc, next.Value, o.Value.Start);
+            rest = next.Remainder;
+        }
+    };
 
     private static readonly Parser<Token> ComparisonOperator =
         Sym("<=").XOr(Sym(">=")).XOr(Sym("==")).XOr(Sym("!=")).XOr(Sym("<")).XOr(Sym(">"));

@@ -1,3 +1,5 @@
+using Sprache;
+
 namespace Symbolic.Parsing;
 
 /// <summary>
@@ -37,7 +39,15 @@ public static class ExpressionParser
 
     internal static Syntax ParseTree(string text)
     {
-        var r = ExpressionGrammar.Parse(text);
+        IResult<Syntax> r;
+        try
+        {
+            r = ExpressionGrammar.Parse(text);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw new ParseException("the expression is nested too deeply", text, 0, "; split it into parts and parse them one by one");
+        }
         if (r.WasSuccessful) return r.Value;
         int position = r.Remainder.Position;
         var expected = r.Expectations.Distinct().ToList();

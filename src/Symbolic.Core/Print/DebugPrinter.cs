@@ -11,33 +11,38 @@ public static class DebugPrinter
 {
     public static string Print(IReadOnlyList<Variable> outputs)
     {
+        ArgumentNullException.ThrowIfNull(outputs);
         var sb = new StringBuilder();
         var ids = new Dictionary<Variable, string>(ReferenceEqualityComparer.Instance);
-        foreach (var o in outputs) Write(sb, o, "", "", ids);
-        return sb.ToString();
-    }
-
-    private static void Write(StringBuilder sb, Variable v, string prefix, string childPrefix, Dictionary<Variable, string> ids)
-    {
-        bool seen = ids.TryGetValue(v, out var id);
-        if (!seen)
+        // Depth first, children in order, as a recursion would go, but with a stack of our own
+        // so that a graph thousands of nodes deep prints instead of overflowing the call stack.
+        var pending = new Stack<(Variable V, string Prefix, string ChildPrefix)>();
+        for (int o = outputs.Count - 1; o >= 0; o--)
+            pending.Push((outputs[o] ?? throw new ArgumentNullException(nameof(outputs)), "", ""));
+        while (pending.Count > 0)
         {
-            id = IdOf(ids.Count);
-            ids[v] = id;
-        }
-        sb.Append(prefix).Append(Label(v)).Append(" [id ").Append(id).Append(']');
-        if (seen)
-        {
+            var (v, prefix, childPrefix) = pending.Pop();
+            bool seen = ids.TryGetValue(v, out var id);
+            if (!seen)
+            {
+                id = IdOf(ids.Count);
+                ids[v] = id;
+            }
+            sb.Append(prefix).Append(Label(v)).Append(" [id ").Append(id).Append(']');
+            if (seen)
+            {
+                sb.Append('\n');
+                continue;
+            }
+            sb.Append(' ').Append('<').Append(v.DType.ShortName()).Append(' ').Append(v.Type.ShapeText()).Append('>');
+            if (v.Owner is not null && v.Name is not null) sb.Append(" '").Append(Escape(v.Name)).Append('\'');
             sb.Append('\n');
-            return;
+            if (v.Owner is null) continue;
+            var inputs = v.Owner.Inputs;
+            for (int i = inputs.Count - 1; i >= 0; i--)
+                pending.Push((inputs[i], childPrefix + " |", childPrefix + (i == inputs.Count - 1 ? "  " : " |")));
         }
-        sb.Append(' ').Append('<').Append(v.DType.ShortName()).Append(' ').Append(v.Type.ShapeText()).Append('>');
-        if (v.Owner is not null && v.Name is not null) sb.Append(" '").Append(Escape(v.Name)).Append('\'');
-        sb.Append('\n');
-        if (v.Owner is null) return;
-        var inputs = v.Owner.Inputs;
-        for (int i = 0; i < inputs.Count; i++)
-            Write(sb, inputs[i], childPrefix + " |", childPrefix + (i == inputs.Count - 1 ? "  " : " |"), ids);
+        return sb.ToString();
     }
 
     /// <summary>How a variable is named on its line: the op for a computed variable, the value for a constant, the name for an input.</summary>

@@ -264,6 +264,34 @@ public class ParserTests
     }
 
     [Fact]
+    public void LongSumsParseWithoutDeepRecursion()
+    {
+        const int terms = 10000;
+        var expected = x;
+        for (int i = 1; i < terms; i++) expected = expected + (i % 2 == 0 ? x : y);
+        var text = string.Join(" + ", Enumerable.Range(0, terms).Select(i => i % 2 == 0 ? "x" : "y"));
+        Assert.Same(expected, P(text));
+    }
+
+    [Fact]
+    public void DeepNestingIsAnErrorNotACrash()
+    {
+        const int depth = 100_000;
+        var e = Assert.Throws<ParseException>(() => P(new string('(', depth) + "x" + new string(')', depth)));
+        Assert.StartsWith("the expression is nested too deeply at position 0; split it into parts", e.Message);
+        Assert.Throws<ParseException>(() => P(new string('-', depth) + "x"));
+    }
+
+    [Fact]
+    public void ModerateNestingIsFine()
+    {
+        var expected = x;
+        for (int i = 0; i < 200; i++) expected = T.Exp(expected);
+        Assert.Same(expected, P(string.Concat(Enumerable.Repeat("exp(", 200)) + "x" + new string(')', 200)));
+        Assert.Same(x, P(new string('(', 200) + "x" + new string(')', 200)));
+    }
+
+    [Fact]
     public void NullArgumentsAreRejected()
     {
         Assert.Throws<ArgumentNullException>(() => T.Parse(null!, x));
