@@ -20,10 +20,10 @@ public static class CliApp
 
     private static readonly Command[] Commands =
     [
-        new("graph", "<expr>... [--vars name:kind[:dtype],...]",
+        new("graph", "<expr>... [--vars VARS]",
             "print the graph of the expressions, one node a line (Theano's debugprint layout)",
             inv => PrintGraph(inv, outputs => Graph.DebugPrint(outputs))),
-        new("dot", "<expr>... [--vars name:kind[:dtype],...]",
+        new("dot", "<expr>... [--vars VARS]",
             "print the graph of the expressions in Graphviz DOT (pipe it to dot -Tsvg)",
             inv => PrintGraph(inv, outputs => Graph.ToDot(outputs))),
         new("functions", "",
@@ -166,7 +166,7 @@ public static class CliApp
     };
 
     private static string VariablesHelp() =>
-        "Variables (--vars, may be repeated): name:kind[:dtype], separated by commas\n" +
+        "VARS (--vars may be repeated): variables as name:kind[:dtype], separated by commas\n" +
         $"  kinds:  {VariableSpec.KindNames}\n" +
         $"  dtypes: {VariableSpec.DTypeNames} (default {T.FloatX.ShortName()})\n";
 

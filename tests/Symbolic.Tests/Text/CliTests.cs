@@ -137,7 +137,7 @@ public class CliTests
     {
         var (code, output, _) = Run(first, second);
         Assert.Equal(CliApp.Ok, code);
-        Assert.StartsWith($"symbolic {(first == "help" ? second : first)} <expr>... [--vars name:kind[:dtype],...]\n", output);
+        Assert.StartsWith($"symbolic {(first == "help" ? second : first)} <expr>... [--vars VARS]\n", output);
         Assert.Contains("Example:", output);
     }
 
