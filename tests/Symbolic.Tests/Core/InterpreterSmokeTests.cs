@@ -40,3 +40,26 @@ public class DebugPrintSmokeTests
             text);
     }
 }
+
+public class JacobianSmokeTests
+{
+    [Fact]
+    public void JacobianOfSquareIsDiagonalOfTwiceX()
+    {
+        var x = T.Vector("x", DType.Float64);
+        var j = T.Jacobian(x * x, x);
+        var v = NDArray.From(new double[] { 1, 2, 3 }, 3);
+        var r = Interpreter.Evaluate(j, (x, v));
+        Assert.Equal([3, 3], r.Shape);
+        Assert.Equal(new double[] { 2, 0, 0, 0, 4, 0, 0, 0, 6 }, r.ToArray<double>());
+    }
+
+    [Fact]
+    public void HessianOfCubicSum()
+    {
+        var x = T.Vector("x", DType.Float64);
+        var h = T.Hessian(T.Sum(x * x * x), x);
+        var r = Interpreter.Evaluate(h, (x, NDArray.From(new double[] { 1, -2 }, 2)));
+        Assert.Equal(new double[] { 6, 0, 0, -12 }, r.ToArray<double>());
+    }
+}
