@@ -115,4 +115,16 @@ public static class ScalarOps
             (x, _, g) => x[0].DType.IsFloat() && t.IsFloat() ? [TensorMath.Cast(g, x[0].DType)] : [null], t));
 
     public static ScalarOp Cast(DType to) => Casts[to];
+
+    private static readonly Lazy<Dictionary<string, ScalarOp>> Named = new(() =>
+        typeof(ScalarOps).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(ScalarOp))
+            .Select(f => (ScalarOp)f.GetValue(null)!)
+            .ToDictionary(o => o.Name));
+
+    /// <summary>The scalar op of a given name (<c>add</c>, <c>exp</c>, <c>true_div</c>), casts excepted; null if none.</summary>
+    public static ScalarOp? ByName(string name) => Named.Value.GetValueOrDefault(name);
+
+    /// <summary>Every named scalar op (casts excepted).</summary>
+    public static IEnumerable<ScalarOp> All => Named.Value.Values;
 }

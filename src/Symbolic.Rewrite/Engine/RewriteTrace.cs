@@ -1,0 +1,44 @@
+using System.Text;
+
+namespace Symbolic.Rewrite.Engine;
+
+/// <summary>One firing: which rule, in which phase, turned which node into which.</summary>
+public sealed record RewriteStep(string Phase, string Rule, Variable Before, Variable After)
+{
+    public override string ToString() => $"[{Phase}] {Rule}: {ExpressionText.Of(Before)} => {ExpressionText.Of(After)}";
+}
+
+/// <summary>Every firing of a rewrite, in order, so a user can ask why a node looks as it does.</summary>
+public sealed class RewriteTrace
+{
+    private readonly List<RewriteStep> steps = new();
+    private readonly List<string> notes = new();
+
+    public IReadOnlyList<RewriteStep> Steps => steps;
+
+    /// <summary>What the engine stopped for: a cycle between rules, a spent budget.</summary>
+    public IReadOnlyList<string> Notes => notes;
+
+    internal void Add(RewriteStep step) => steps.Add(step);
+
+    internal void Note(string note) => notes.Add(note);
+
+    /// <summary>The steps that produced <paramref name="v"/> or a node it is computed from.</summary>
+    public IEnumerable<RewriteStep> Explain(Variable v)
+    {
+        var nodes = new HashSet<Variable>(GraphWalk.Variables([v]), ReferenceEqualityComparer.Instance);
+        return steps.Where(s => nodes.Contains(s.After));
+    }
+
+    /// <summary>How many times each rule fired.</summary>
+    public IReadOnlyDictionary<string, int> Counts() =>
+        steps.GroupBy(s => s.Rule).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
+
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        foreach (var s in steps) sb.Append(s).Append('\n');
+        foreach (var n in notes) sb.Append("note: ").Append(n).Append('\n');
+        return sb.ToString();
+    }
+}
