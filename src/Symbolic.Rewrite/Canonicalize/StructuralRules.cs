@@ -15,6 +15,7 @@ public static class StructuralRules
         new CodeRewriter("merge-dimshuffles", "dimshuffle", MergeDimShuffles),
         new CodeRewriter("merge-sums", "sum", MergeSums),
         new CodeRewriter("drop-noop-reshape", "reshape", DropNoopReshape),
+        new CodeRewriter("shape-through-elemwise", "shape", ShapeThroughElemwise),
     ];
 
     /// <summary>Evaluates a node whose inputs are all constants (with the interpreter) into a constant.</summary>
@@ -68,5 +69,23 @@ public static class StructuralRules
             if (!same) return null;
         }
         return x;
+    }
+
+    /// <summary>
+    /// The size of a dimension of an elementwise result read from an operand that has that
+    /// dimension unbroadcast, so that asking for a shape does not keep the result's computation alive.
+    /// </summary>
+    public static Variable? ShapeThroughElemwise(Variable v)
+    {
+        var node = v.Owner!;
+        int axis = ((ShapeOf)node.Op).Axis;
+        var x = node.Inputs[0];
+        if (x.Owner is not { Op: Elemwise or StopGradient } inner) return null;
+        foreach (var operand in inner.Inputs)
+        {
+            int k = axis - (x.NDim - operand.NDim);
+            if (k >= 0 && operand.Type.Shape[k] != 1 && operand is not Constant) return TensorMath.ShapeOf(operand, k);
+        }
+        return null;
     }
 }

@@ -9,7 +9,7 @@ public sealed record RuleCondition(string Predicate, string Variable, IReadOnlyL
 {
     public static readonly IReadOnlySet<string> Known = new HashSet<string>
     {
-        "const", "float", "int", "ndim", "scalar", "bcast", "value",
+        "const", "float", "int", "ndim", "scalar", "bcast", "value", "shifted",
     };
 
     /// <summary>Evaluates the condition on the bindings of a match.</summary>
@@ -36,9 +36,17 @@ public sealed record RuleCondition(string Predicate, string Variable, IReadOnlyL
                 return d >= 0 && d < v.NDim && v.Type.Shape[d] == 1;
             }
             case "value": return v is Constant c && Matcher.AllEqual(c, Numbers[0]);
+            case "shifted": return IsShifted(v);
             default: throw new InvalidOperationException($"Unknown condition '{Predicate}'.");
         }
     }
+
+    /// <summary>True for <c>y - stop_gradient(max(y))</c>, the max-shifted form the stable softmax family works on.</summary>
+    public static bool IsShifted(Variable v) =>
+        v.Owner is { Op: Symbolic.Ops.Elemwise { Scalar.Name: "sub" } } sub
+        && sub.Inputs[1].Owner is { Op: Symbolic.Ops.StopGradient } sg
+        && sg.Inputs[0].Owner is { Op: Symbolic.Ops.Reduce { Kind: Symbolic.Ops.ReduceKind.Max } } max
+        && ReferenceEquals(max.Inputs[0], sub.Inputs[0]);
 
     public override string ToString() =>
         $"{(Negated ? "not " : "")}{Predicate}({string.Join(", ", new[] { Variable }.Concat(Numbers.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))))})";

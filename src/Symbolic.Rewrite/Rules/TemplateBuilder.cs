@@ -24,7 +24,11 @@ public static class TemplateBuilder
                 ? Apply.Make(new Reduce(k, r.Axes.ToArray(), r.KeepDims), a)
                 : TensorMath.Reduce(k, a[0], null, false));
         }
+        Register("max_keepdims", (a, p) => p is Reduce r
+            ? Apply.Make(new Reduce(ReduceKind.Max, r.Axes.ToArray(), true), a)
+            : TensorMath.Max(a[0], Enumerable.Range(0, a[0].NDim).ToArray(), keepDims: true));
         Register("dot", (a, _) => TensorMath.Dot(a[0], a[1]));
+        Register("take", (a, _) => TensorMath.Take(a[0], a[1..]));
         Register("stop_gradient", (a, _) => TensorMath.StopGradient(a[0]));
         Register("zeros_like", (a, _) => TensorMath.ZerosLike(a[0]));
         Register("ones_like", (a, _) => TensorMath.OnesLike(a[0]));
