@@ -34,9 +34,10 @@ public sealed class RewriteEngine
     private static Variable[] RunPhase(Phase phase, Variable[] outputs, RewriteOptions options, RewriteTrace trace)
     {
         int budget = options.FiringBudget;
+        var replaced = new Dictionary<Variable, string>(ReferenceEqualityComparer.Instance);
         for (int pass = 0; pass < MaxPasses; pass++)
         {
-            var visitor = new Visitor(phase, options, trace, budget);
+            var visitor = new Visitor(phase, options, trace, budget, replaced);
             var next = outputs.Select(visitor.Visit).ToArray();
             budget = visitor.Budget;
             if (visitor.Fired == 0) return next;
@@ -51,7 +52,8 @@ public sealed class RewriteEngine
         return outputs;
     }
 
-    private sealed class Visitor(Phase phase, RewriteOptions options, RewriteTrace trace, int budget)
+    /// <param name="replaced">Every node rewritten away in this phase, with the rule that did it: a rule that would bring one back closes a cycle.</param>
+    private sealed class Visitor(Phase phase, RewriteOptions options, RewriteTrace trace, int budget, Dictionary<Variable, string> replaced)
     {
         private readonly Dictionary<Variable, Variable> memo = new(ReferenceEqualityComparer.Instance);
 
@@ -75,15 +77,11 @@ public sealed class RewriteEngine
                 changed |= !ReferenceEquals(inputs[i], node.Inputs[i]);
             }
             var cur = changed ? Apply.Make(node.Op, inputs) : v;
-            var seen = new List<(string Rule, Variable Node)>();
+            var seen = new List<Variable>();
             while (Budget > 0 && cur.Owner is { } curNode && TryOnce(cur, curNode) is { } step)
             {
-                if (seen.Any(s => ReferenceEquals(s.Node, step.After)))
-                {
-                    trace.Note($"phase {phase.Name}: rules {string.Join(" -> ", seen.Select(s => s.Rule).Append(step.Rule))} cycle at {Engine.ExpressionText.Of(cur)}; stopped there.");
-                    break;
-                }
-                seen.Add((step.Rule, cur));
+                seen.Add(cur);
+                replaced[cur] = step.Rule;
                 trace.Add(step);
                 Fired++;
                 Budget--;
@@ -92,7 +90,7 @@ public sealed class RewriteEngine
             }
             memo[v] = cur;
             memo[cur] = cur;
-            foreach (var s in seen) memo[s.Node] = cur;
+            foreach (var s in seen) memo[s] = cur;
             return cur;
         }
 
@@ -105,6 +103,11 @@ public sealed class RewriteEngine
                 if (repl is null || ReferenceEquals(repl, cur)) continue;
                 repl = Fit(repl, cur);
                 if (repl is null || ReferenceEquals(repl, cur)) continue;
+                if (replaced.TryGetValue(repl, out var earlier))
+                {
+                    trace.Note($"phase {phase.Name}: rule {r.Name} would turn {ExpressionText.Of(cur)} back into {ExpressionText.Of(repl)}, which rule {earlier} had rewritten: a cycle, not applied.");
+                    continue;
+                }
                 return new RewriteStep(phase.Name, r.Name, cur, repl);
             }
             return null;

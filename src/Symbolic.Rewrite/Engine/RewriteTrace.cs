@@ -26,8 +26,21 @@ public sealed class RewriteTrace
     /// <summary>The steps that produced <paramref name="v"/> or a node it is computed from.</summary>
     public IEnumerable<RewriteStep> Explain(Variable v)
     {
-        var nodes = new HashSet<Variable>(GraphWalk.Variables([v]), ReferenceEqualityComparer.Instance);
-        return steps.Where(s => nodes.Contains(s.After));
+        // A step matters if its result is in the final graph or under a node that a later step
+        // that matters rewrote, or if its result contains such a node (it was rewritten further inside).
+        var final = new HashSet<Variable>(GraphWalk.Variables([v]), ReferenceEqualityComparer.Instance);
+        var rewrittenLater = new HashSet<Variable>(ReferenceEqualityComparer.Instance);
+        var chosen = new List<RewriteStep>();
+        for (int i = steps.Count - 1; i >= 0; i--)
+        {
+            var s = steps[i];
+            if (!final.Contains(s.After) && !GraphWalk.Variables([s.After]).Any(rewrittenLater.Contains)) continue;
+            chosen.Add(s);
+            rewrittenLater.Add(s.Before);
+            final.UnionWith(GraphWalk.Variables([s.Before]));
+        }
+        chosen.Reverse();
+        return chosen;
     }
 
     /// <summary>How many times each rule fired.</summary>
