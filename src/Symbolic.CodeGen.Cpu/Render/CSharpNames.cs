@@ -1,0 +1,31 @@
+namespace Symbolic.CodeGen.Cpu.Render;
+
+/// <summary>The small table that differs between C# and the other renderers: type names and conversions.</summary>
+internal static class CSharpNames
+{
+    public static string Type(DType t) => t switch
+    {
+        DType.Bool => "bool",
+        DType.Int32 => "int",
+        DType.Int64 => "long",
+        DType.Float32 => "float",
+        DType.Float64 => "double",
+        _ => throw new ArgumentOutOfRangeException(nameof(t)),
+    };
+
+    /// <summary>An expression converting <paramref name="expr"/> from one element type to another, as the reference interpreter does.</summary>
+    public static string Convert(string expr, DType from, DType to)
+    {
+        if (from == to) return expr;
+        if (to == DType.Bool) return $"({expr} != 0)";
+        if (from == DType.Bool) return $"({expr} ? ({Type(to)})1 : ({Type(to)})0)";
+        return $"(({Type(to)}){expr})";
+    }
+
+    /// <summary>An identifier-safe form of an op name, for kernel names.</summary>
+    public static string Ident(string opName)
+    {
+        var chars = opName.TakeWhile(c => c != '{').Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray();
+        return new string(chars);
+    }
+}
