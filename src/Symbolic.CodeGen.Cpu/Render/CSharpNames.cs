@@ -19,6 +19,7 @@ internal static class CSharpNames
         if (from == to) return expr;
         if (to == DType.Bool) return $"({expr} != 0)";
         if (from == DType.Bool) return $"({expr} ? ({Type(to)})1 : ({Type(to)})0)";
+        if (from == DType.Int64 && to == DType.Int32) return $"Sm.SaturateToInt32({expr})";
         return $"(({Type(to)}){expr})";
     }
 
