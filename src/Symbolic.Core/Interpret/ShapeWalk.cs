@@ -40,11 +40,31 @@ public static class ShapeWalk
         {
             var ins = node.Inputs;
             var args = new ShapeArgs(ins.Select(i => i.Owner is null ? ShapeOfLeaf(i) : shapes[i]).ToArray(), i => Known(ins[i]));
-            shapes[node.Output] = node.Op.InferShape(node, args);
+            try
+            {
+                shapes[node.Output] = node.Op.InferShape(node, args);
+            }
+            catch (ArgumentException e) when (e is not ShapeMismatchException)
+            {
+                throw new ShapeMismatchException(node, e.Message, e);
+            }
             known[node.Output] = node.Op.KnownValue(node, args);
         }
         foreach (var o in outputs)
             if (o.Owner is null) ShapeOfLeaf(o);
         return shapes;
     }
+}
+
+/// <summary>Shapes that do not fit at a node, found by the shape pass before anything runs.</summary>
+public sealed class ShapeMismatchException : ArgumentException
+{
+    public ShapeMismatchException(Apply node, string message, Exception inner)
+        : base(message, inner)
+    {
+        Node = node;
+    }
+
+    /// <summary>The node whose operands' shapes do not fit.</summary>
+    public Apply Node { get; }
 }

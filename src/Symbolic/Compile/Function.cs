@@ -152,9 +152,13 @@ public sealed class Function
         {
             shapes = program.Shapes(values);
         }
-        catch (ArgumentException e)
+        catch (ShapeMismatchException e)
         {
-            throw new ArgumentException($"The inputs' shapes do not fit together: {e.Message}", nameof(args), e);
+            var reads = GraphWalk.FreeInputs([e.Node.Output]).ToHashSet(ReferenceEqualityComparer.Instance);
+            var named = inputs.Select((v, i) => (v, i)).Where(p => reads.Contains(p.v))
+                .Select(p => $"input {p.i} {Op.Describe(p.v)} of shape {NDArray.ShapeText(args[p.i].ShapeSpan)}");
+            throw new ArgumentException(
+                $"The inputs' shapes do not fit together: {e.Message} That node is computed from {string.Join(", ", named)}.", nameof(args), e);
         }
         var results = program.Run(values, shapes);
         for (int u = 0; u < updated.Length; u++) updated[u].SetUnderGate(results[outputCount + u]);
