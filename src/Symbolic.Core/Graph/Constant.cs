@@ -66,6 +66,8 @@ public sealed class Constant : Variable
             return Value.DType == DType.Bool
                 ? (Value.GetDouble(0) != 0 ? "true" : "false")
                 : Value.GetDouble(0).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        if (Value.Size <= 8 && Value.NDim == 1)
+            return "[" + string.Join(", ", Value.ToDoubles().Select(d => Value.DType == DType.Bool ? (d != 0 ? "true" : "false") : d.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]";
         return $"Constant{{{Value.DType.ShortName()}{NDArray.ShapeText(Value.ShapeSpan)}}}";
     }
 }
