@@ -43,20 +43,8 @@ public sealed class CpuProgram
         return new CpuProgram(schedule, rendered, entry, maps);
     }
 
-    /// <summary>Every slot's shape for these input values (same order as <see cref="Schedule.Inputs"/>).</summary>
-    public int[][] Shapes(IReadOnlyList<NDArray> inputs)
-    {
-        var shapes = new Dictionary<Variable, int[]>(ReferenceEqualityComparer.Instance);
-        var known = new Dictionary<Variable, long?>(ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < inputs.Count; i++)
-        {
-            var v = Schedule.Inputs[i];
-            shapes[v] = inputs[i].Shape;
-            known[v] = v.NDim == 0 && !v.DType.IsFloat() ? (long)inputs[i].GetDouble(0) : null;
-        }
-        var all = ShapeWalk.Shapes(Schedule.Outputs, shapes, known);
-        return Schedule.Slots.Select(v => all[v]).ToArray();
-    }
+    /// <summary>Every slot's shape for these input values (same order as <see cref="Schedule.Inputs"/>), raising <see cref="ShapeMismatchException"/> where they do not fit.</summary>
+    public int[][] Shapes(IReadOnlyList<NDArray> inputs) => Schedule.Shapes.Run(inputs);
 
     /// <summary>Runs the program on input values (in <see cref="Schedule.Inputs"/> order), returning the outputs.</summary>
     public NDArray[] Run(IReadOnlyList<NDArray> inputs) => Run(inputs, Shapes(inputs));

@@ -1,11 +1,12 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Symbolic.CodeGen.Cpu.Runtime;
 
 /// <summary>
-/// Helpers the generated programs call: stride arithmetic for views, copies of strided views,
-/// and the structural kernels (matrix products, take, concatenation) that are the same for every
-/// graph. The arithmetic of a graph is generated; these move data.
+/// Helpers the generated programs call: sizes and strides, copies of strided views into
+/// contiguous arrays, and the matrix product. Everything else a graph computes or moves is
+/// generated, spelled for its node.
 /// </summary>
 public static class Rt
 {
@@ -51,23 +52,6 @@ public static class Rt
         return true;
     }
 
-    /// <summary>The strides of a dimshuffle of a view: each output dimension takes an input dimension's stride, or 0 for a new one (-1 in the pattern).</summary>
-    public static int[] Shuffle(int[] strides, int[] pattern)
-    {
-        var r = new int[pattern.Length];
-        for (int i = 0; i < pattern.Length; i++) r[i] = pattern[i] < 0 ? 0 : strides[pattern[i]];
-        return r;
-    }
-
-    /// <summary>The strides kept by basic indexing (the dimensions listed) and the offset the starts add.</summary>
-    public static (int Offset, int[] Strides) Slice(int offset, int[] strides, int[] starts, int[] keptDims)
-    {
-        for (int d = 0; d < starts.Length; d++) offset += starts[d] * strides[d];
-        var r = new int[keptDims.Length];
-        for (int i = 0; i < keptDims.Length; i++) r[i] = strides[keptDims[i]];
-        return (offset, r);
-    }
-
     /// <summary>Copies a strided view into a new contiguous array.</summary>
     public static T[] Copy<T>(T[] src, int offset, int[] strides, int[] shape)
     {
@@ -97,57 +81,103 @@ public static class Rt
     public static T[] Dense<T>(T[] src, int offset, int[] strides, int[] shape) =>
         offset == 0 && src.Length == Size(shape) && IsContiguous(shape, strides) ? src : Copy(src, offset, strides, shape);
 
-    /// <summary>Reads element <paramref name="flat"/> (row-major position) of a view.</summary>
-    private static int Locate(int flat, int offset, int[] strides, int[] shape)
-    {
-        int p = offset;
-        for (int d = shape.Length - 1; d >= 0; d--)
-        {
-            int n = shape[d];
-            p += flat % n * strides[d];
-            flat /= n;
-        }
-        return p;
-    }
+    /// <summary>Products at least this large (multiply-adds) spread their rows over threads.</summary>
+    private const long ParallelWork = 1 << 20;
 
-    /// <summary>Matrix products with NumPy semantics on strided views (vector and matrix operands, and batches whose leading dimensions broadcast).</summary>
-    public static T[] Dot<T>(T[] a, int ao, int[] ast, int[] ash, T[] b, int bo, int[] bst, int[] bsh, int[] outShape) where T : INumber<T>
+    /// <summary>
+    /// Matrix products with NumPy semantics on strided views (vector and matrix operands, and
+    /// batches whose leading dimensions broadcast). Where the rows of b are contiguous each row of
+    /// the result is built by vectorized row updates (i-k-j order); where the rows of a and the
+    /// columns of b are contiguous, by vectorized dot products; otherwise by plain strided loops.
+    /// Large products spread rows over threads.
+    /// </summary>
+    public static T[] Dot<T>(T[] a, int ao, int[] ast, int[] ash, T[] b, int bo, int[] bst, int[] bsh, int[] outShape) where T : struct, INumber<T>
     {
         var c = new T[Size(outShape)];
         int k = ash[^1];
+        if (c.Length == 0 || k == 0) return c;
         if (ash.Length == 1 && bsh.Length == 1)
         {
-            T s = T.Zero;
-            for (int t = 0; t < k; t++) s += a[ao + t * ast[0]] * b[bo + t * bst[0]];
-            c[0] = s;
+            c[0] = ast[0] == 1 && bst[0] == 1 ? DotContiguous<T>(a.AsSpan(ao, k), b.AsSpan(bo, k)) : DotStrided(a, ao, ast[0], b, bo, bst[0], k);
             return c;
         }
         // Treat a vector as a 1 x k (or k x 1) matrix.
         int m = ash.Length == 1 ? 1 : ash[^2];
         int n = bsh.Length == 1 ? 1 : bsh[^1];
         int aRow = ash.Length == 1 ? 0 : ast[^2], aCol = ast[^1];
-        int bRow = bsh.Length == 1 ? bst[0] : bst[^2], bCol = bsh.Length == 1 ? 0 : bst[^1];
+        int bRow = bsh.Length == 1 ? bst[0] : bst[^2], bCol = bsh.Length == 1 ? 1 : bst[^1];
+        if (n == 1) bCol = 1;
         int batchRank = Math.Max(ash.Length, bsh.Length) - 2;
         int batches = 1;
         for (int d = 0; d < batchRank; d++) batches *= outShape[d];
+        bool parallel = m > 1 && (long)m * n * k >= ParallelWork;
         for (int bi = 0; bi < batches; bi++)
         {
             int aOff = ao + BatchOffset(bi, outShape, batchRank, ash, ast);
             int bOff = bo + BatchOffset(bi, outShape, batchRank, bsh, bst);
             int cOff = bi * m * n;
-            for (int i = 0; i < m; i++)
+            void Row(int i)
             {
                 int aBase = aOff + i * aRow;
-                for (int j = 0; j < n; j++)
+                var row = c.AsSpan(cOff + i * n, n);
+                if (aCol == 1 && bRow == 1 && (n == 1 || bCol != 1))
                 {
-                    T s = T.Zero;
-                    int pa = aBase, pb = bOff + j * bCol;
-                    for (int t = 0; t < k; t++, pa += aCol, pb += bRow) s += a[pa] * b[pb];
-                    c[cOff + i * n + j] = s;
+                    var arow = a.AsSpan(aBase, k);
+                    for (int j = 0; j < n; j++) row[j] = DotContiguous<T>(arow, b.AsSpan(bOff + j * bCol, k));
+                }
+                else if (bCol == 1)
+                {
+                    for (int t = 0; t < k; t++) Axpy(a[aBase + t * aCol], b.AsSpan(bOff + t * bRow, n), row);
+                }
+                else
+                {
+                    for (int j = 0; j < n; j++) row[j] = DotStrided(a, aBase, aCol, b, bOff + j * bCol, bRow, k);
                 }
             }
+            if (parallel) Parallel.For(0, m, Row);
+            else for (int i = 0; i < m; i++) Row(i);
         }
         return c;
+    }
+
+    /// <summary>y += alpha * x, vectorized.</summary>
+    private static void Axpy<T>(T alpha, ReadOnlySpan<T> x, Span<T> y) where T : struct, INumber<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && x.Length >= Vector<T>.Count)
+        {
+            var va = new Vector<T>(alpha);
+            var xv = MemoryMarshal.Cast<T, Vector<T>>(x);
+            var yv = MemoryMarshal.Cast<T, Vector<T>>(y);
+            for (int v = 0; v < xv.Length; v++) yv[v] += va * xv[v];
+            i = xv.Length * Vector<T>.Count;
+        }
+        for (; i < x.Length; i++) y[i] += alpha * x[i];
+    }
+
+    /// <summary>The dot product of two contiguous runs, vectorized.</summary>
+    private static T DotContiguous<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : struct, INumber<T>
+    {
+        T s = T.Zero;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && x.Length >= Vector<T>.Count)
+        {
+            var acc = Vector<T>.Zero;
+            var xv = MemoryMarshal.Cast<T, Vector<T>>(x);
+            var yv = MemoryMarshal.Cast<T, Vector<T>>(y);
+            for (int v = 0; v < xv.Length; v++) acc += xv[v] * yv[v];
+            s = Vector.Sum(acc);
+            i = xv.Length * Vector<T>.Count;
+        }
+        for (; i < x.Length; i++) s += x[i] * y[i];
+        return s;
+    }
+
+    private static T DotStrided<T>(T[] a, int pa, int sa, T[] b, int pb, int sb, int k) where T : struct, INumber<T>
+    {
+        T s = T.Zero;
+        for (int t = 0; t < k; t++, pa += sa, pb += sb) s += a[pa] * b[pb];
+        return s;
     }
 
     private static int BatchOffset(int batchIndex, int[] outShape, int batchRank, int[] shape, int[] strides)
@@ -165,124 +195,9 @@ public static class Rt
         return off;
     }
 
-    /// <summary>
-    /// The flat offsets (into <paramref name="xShape"/>'s row-major layout, leading dimensions only)
-    /// that integer-array indexing picks, one per position of the broadcast index shape. Negative
-    /// indices count from the end; one outside its dimension raises IndexOutOfRangeException.
-    /// </summary>
-    public static int[] TakeOffsets(int[] xShape, int[] xStrides, int[] indexShape, long[][] indices, int[][] indexShapes)
-    {
-        int count = Size(indexShape);
-        var offsets = new int[count];
-        var idx = new int[indexShape.Length];
-        for (int k = 0; k < count; k++)
-        {
-            int off = 0;
-            for (int a = 0; a < indices.Length; a++)
-            {
-                var ish = indexShapes[a];
-                int pos = 0;
-                for (int d = 0; d < ish.Length; d++)
-                {
-                    int i = idx[indexShape.Length - ish.Length + d];
-                    pos = pos * ish[d] + (ish[d] == 1 ? 0 : i);
-                }
-                long v = indices[a][pos];
-                long w = v < 0 ? v + xShape[a] : v;
-                if (w < 0 || w >= xShape[a])
-                    throw new IndexOutOfRangeException($"Take: index {v} is out of range for dimension {a}, whose size is {xShape[a]}.");
-                off += (int)w * xStrides[a];
-            }
-            offsets[k] = off;
-            for (int d = indexShape.Length - 1; d >= 0; d--)
-            {
-                if (++idx[d] < indexShape[d]) break;
-                idx[d] = 0;
-            }
-        }
-        return offsets;
-    }
-
-    /// <summary>Integer-array indexing of the leading dimensions of a view.</summary>
-    public static T[] Take<T>(T[] x, int xo, int[] xst, int[] xsh, int[] indexShape, long[][] indices, int[][] indexShapes)
-    {
-        int n = indices.Length;
-        var offsets = TakeOffsets(xsh, xst, indexShape, indices, indexShapes);
-        var restShape = xsh[n..];
-        var restStrides = xst[n..];
-        int block = Size(restShape);
-        var r = new T[offsets.Length * block];
-        for (int k = 0; k < offsets.Length; k++)
-        {
-            var part = Copy(x, xo + offsets[k], restStrides, restShape);
-            Array.Copy(part, 0, r, k * block, block);
-        }
-        return r;
-    }
-
-    /// <summary>The gradient of Take: zeros shaped like x, with each block of g added where Take read it.</summary>
-    public static T[] TakeGrad<T>(int[] xsh, T[] g, int go, int[] gst, int[] gsh, int[] indexShape, long[][] indices, int[][] indexShapes) where T : INumber<T>
-    {
-        var xst = Contiguous(xsh);
-        var offsets = TakeOffsets(xsh, xst, indexShape, indices, indexShapes);
-        var gd = Dense(g, go, gst, gsh);
-        int block = Size(xsh[indices.Length..]);
-        var r = new T[Size(xsh)];
-        for (int k = 0; k < offsets.Length; k++)
-            for (int j = 0; j < block; j++) r[offsets[k] + j] += gd[k * block + j];
-        return r;
-    }
-
-    /// <summary>The gradient of basic indexing: zeros shaped like x with g written into the indexed part.</summary>
-    public static T[] SubtensorGrad<T>(int[] xsh, int[] starts, int[] keptDims, T[] g, int go, int[] gst, int[] gsh)
-    {
-        var r = new T[Size(xsh)];
-        var (off, strides) = Slice(0, Contiguous(xsh), starts, keptDims);
-        var gd = Dense(g, go, gst, gsh);
-        if (gd.Length == 0) return r;
-        var idx = new int[gsh.Length];
-        int p = off;
-        for (int k = 0; k < gd.Length; k++)
-        {
-            r[p] = gd[k];
-            for (int d = gsh.Length - 1; d >= 0; d--)
-            {
-                if (++idx[d] < gsh[d]) { p += strides[d]; break; }
-                p -= (gsh[d] - 1) * strides[d];
-                idx[d] = 0;
-            }
-        }
-        return r;
-    }
-
-    /// <summary>Joins views along an axis into a new contiguous array.</summary>
-    public static T[] Concatenate<T>(int axis, int[] outShape, T[][] parts, int[] offsets, int[][] strides, int[][] shapes)
-    {
-        var r = new T[Size(outShape)];
-        int outer = 1;
-        for (int d = 0; d < axis; d++) outer *= outShape[d];
-        int inner = Size(outShape[(axis + 1)..]);
-        int rowOut = outShape[axis] * inner;
-        int at = 0;
-        for (int i = 0; i < parts.Length; i++)
-        {
-            var dense = Dense(parts[i], offsets[i], strides[i], shapes[i]);
-            int row = shapes[i][axis] * inner;
-            for (int o = 0; o < outer; o++) Array.Copy(dense, o * row, r, o * rowOut + at, row);
-            at += row;
-        }
-        return r;
-    }
-
-    public static long[] Arange(int n)
-    {
-        var r = new long[n];
-        for (int i = 0; i < n; i++) r[i] = i;
-        return r;
-    }
 }
 
-/// <summary>Run-time helpers for views and conversions the generated programs use.</summary>
+/// <summary>Run-time helpers for the strides of reductions and for reshapes of views.</summary>
 public static class Views
 {
     /// <summary>Output strides (0 for reduced dimensions) and reduced-position strides (0 for kept ones), per input dimension of a reduction.</summary>
@@ -299,46 +214,9 @@ public static class Views
         return (outStrides, redStrides);
     }
 
-    /// <summary>The offset and strides of basic indexing of a view (shapes were checked before running).</summary>
-    public static (int Offset, int[] Strides) Slice(int offset, int[] strides, int[] shape, Symbolic.Ops.SliceEntry[] entries)
-    {
-        var (starts, kept) = SliceLayout(shape, entries);
-        return Rt.Slice(offset, strides, starts, kept);
-    }
-
-    /// <summary>Per input dimension the first index basic indexing takes, and the dimensions it keeps.</summary>
-    public static (int[] Starts, int[] Kept) SliceLayout(int[] shape, Symbolic.Ops.SliceEntry[] entries)
-    {
-        var starts = new int[shape.Length];
-        var kept = new List<int>();
-        for (int d = 0; d < shape.Length; d++)
-        {
-            if (d >= entries.Length) { kept.Add(d); continue; }
-            var r = entries[d].Resolve(shape[d]) ?? throw new IndexOutOfRangeException($"Index {entries[d]} is out of range for dimension {d} of size {shape[d]}.");
-            starts[d] = r.Start;
-            if (!entries[d].IsIndex) kept.Add(d);
-        }
-        return (starts, kept.ToArray());
-    }
-
     /// <summary>A reshape of a view: the same storage where the view is contiguous, else a contiguous copy.</summary>
     public static (T[] Data, int Offset, int[] Strides) Reshape<T>(T[] data, int offset, int[] strides, int[] shape, int[] newShape) =>
         Rt.IsContiguous(shape, strides)
             ? (data, offset, Rt.Contiguous(newShape))
             : (Rt.Copy(data, offset, strides, shape), 0, Rt.Contiguous(newShape));
-
-    /// <summary>A contiguous copy of a view converted element by element (float to integer truncates and saturates, NaN gives 0).</summary>
-    public static TOut[] Convert<TIn, TOut>(TIn[] data, int offset, int[] strides, int[] shape)
-        where TIn : System.Numerics.INumberBase<TIn> where TOut : System.Numerics.INumberBase<TOut>
-    {
-        var dense = Rt.Dense(data, offset, strides, shape);
-        var r = new TOut[dense.Length];
-        for (int i = 0; i < r.Length; i++) r[i] = TOut.CreateSaturating(dense[i]);
-        return r;
-    }
-
-    /// <summary>Index arrays (int32 or int64 views) as dense int64 arrays.</summary>
-    public static long[] Indices(int[] data, int offset, int[] strides, int[] shape) => Convert<int, long>(data, offset, strides, shape);
-
-    public static long[] Indices(long[] data, int offset, int[] strides, int[] shape) => Rt.Dense(data, offset, strides, shape);
 }

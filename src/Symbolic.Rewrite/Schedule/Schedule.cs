@@ -2,6 +2,20 @@ using Symbolic.Ops;
 
 namespace Symbolic.Rewrite.Schedule;
 
+/// <summary>How a scheduled node runs.</summary>
+public enum StepKind
+{
+    /// <summary>Reinterprets its first input's storage by offset and strides (dimshuffle, slicing, split_part, stop_gradient, reshape of a contiguous array); no kernel runs.</summary>
+    View,
+    /// <summary>One generated kernel writes a fresh array.</summary>
+    Kernel,
+    /// <summary>A loop running an inner program once per index (a Map).</summary>
+    Loop,
+}
+
+/// <summary>One node of a schedule: the node, its slot, its inputs' slots, and how it runs.</summary>
+public sealed record ScheduleStep(Apply Node, int Slot, int[] InputSlots, StepKind Kind);
+
 /// <summary>
 /// What a program computes, in order: its inputs (the function's, then the shared variables it
 /// reads), its constants, and its nodes in topological order, each numbered by a slot. Views
@@ -12,6 +26,7 @@ namespace Symbolic.Rewrite.Schedule;
 public sealed class Schedule
 {
     private readonly Dictionary<Variable, int> slots = new(ReferenceEqualityComparer.Instance);
+    private readonly List<Variable> slotList = new();
 
     public Schedule(IReadOnlyList<Variable> inputs, IReadOnlyList<Variable> outputs)
     {
@@ -22,10 +37,11 @@ public sealed class Schedule
         var missing = leaves.Where(l => !inputSet.Contains(l) && l is not SharedVariable).ToList();
         if (missing.Count > 0)
             throw new ArgumentException(
-                $"The outputs depend on {string.Join(", ", missing.Select(Op.Describe))}, which is not among the inputs. Add it to the inputs (or make it a shared variable).");
+                $"The outputs depend on {string.Join(", ", missing.Select(Op.Describe))}, which {(missing.Count == 1 ? "is" : "are")} not among the inputs. Add {(missing.Count == 1 ? "it" : "them")} to the inputs (or make {(missing.Count == 1 ? "it a shared variable" : "them shared variables")}).");
         var shared = leaves.OfType<SharedVariable>().Where(s => !inputSet.Contains(s)).ToList();
         Inputs = [.. inputs, .. shared];
         ExplicitInputCount = inputs.Count;
+        SharedInputs = shared;
         foreach (var v in Inputs) Add(v);
         var constants = new List<Constant>();
         foreach (var node in Nodes)
@@ -35,6 +51,9 @@ public sealed class Schedule
             if (o is Constant c && !slots.ContainsKey(c)) { constants.Add(c); Add(c); }
         Constants = constants;
         foreach (var node in Nodes) Add(node.Output);
+        Steps = Nodes.Select(n => new ScheduleStep(n, slots[n.Output], n.Inputs.Select(i => slots[i]).ToArray(), KindOf(n))).ToArray();
+        OutputSlots = Outputs.Select(o => slots[o]).ToArray();
+        Shapes = new ShapePlan(this);
     }
 
     /// <summary>The function's inputs, then the shared variables the program reads.</summary>
@@ -42,18 +61,26 @@ public sealed class Schedule
 
     public int ExplicitInputCount { get; }
 
-    public IReadOnlyList<SharedVariable> SharedInputs => Inputs.Skip(ExplicitInputCount).Cast<SharedVariable>().ToList();
+    /// <summary>The shared variables the program reads that are not among the function's inputs, in the order they follow them.</summary>
+    public IReadOnlyList<SharedVariable> SharedInputs { get; }
 
     public IReadOnlyList<Constant> Constants { get; }
 
     public IReadOnlyList<Apply> Nodes { get; }
 
+    /// <summary>The nodes in the order they run, each marked as a view, a kernel or a loop.</summary>
+    public IReadOnlyList<ScheduleStep> Steps { get; }
+
     public IReadOnlyList<Variable> Outputs { get; }
+
+    /// <summary>The slot of each output.</summary>
+    public IReadOnlyList<int> OutputSlots { get; }
 
     /// <summary>Every variable, by slot.</summary>
     public IReadOnlyList<Variable> Slots => slotList;
 
-    private readonly List<Variable> slotList = new();
+    /// <summary>The run-time shape pass over this schedule.</summary>
+    public ShapePlan Shapes { get; }
 
     private void Add(Variable v)
     {
@@ -66,4 +93,7 @@ public sealed class Schedule
 
     /// <summary>True when the node only reinterprets its input's storage.</summary>
     public static bool IsView(Apply node) => node.Op.IsView;
+
+    private static StepKind KindOf(Apply node) =>
+        node.Op is Map ? StepKind.Loop : node.Op.IsView ? StepKind.View : StepKind.Kernel;
 }

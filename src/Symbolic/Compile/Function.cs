@@ -62,8 +62,7 @@ public sealed class Function
     public static EmitResult Emit(Variable[] inputs, Variable[] outputs, CompileOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Device == Device.Cuda)
-            throw new NotSupportedException("The CUDA renderer is not built yet: Function.Emit can render C# only (Device.Cpu).");
+        if (options.Device == Device.Cuda) throw CudaUnavailable("Function.Emit");
         var (_, _, schedule, _) = Prepare(inputs, outputs, null, options);
         var rendered = CpuProgram.Render(schedule);
         return new EmitResult(rendered.Kernels.Select(k => new Kernel(k.Name, "csharp", k.Source)).ToArray(), rendered.Source, null);
@@ -75,9 +74,7 @@ public sealed class Function
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputs);
         updates ??= [];
-        if (options.Device == Device.Cuda)
-            throw new DeviceUnavailableException(
-                "Device.Cuda: the CUDA backend is not built yet, so no CUDA driver (libcuda.so.1) or device was looked for. Compile for Device.Cpu.");
+        if (options.Device == Device.Cuda) throw CudaUnavailable("Function.Compile");
         for (int i = 0; i < inputs.Length; i++)
         {
             var v = inputs[i] ?? throw new ArgumentNullException(nameof(inputs), $"Input {i} is null.");
@@ -118,6 +115,10 @@ public sealed class Function
         return (all, trace, new Schedule(inputs, all), updates.Select(u => u.Item1).ToArray());
     }
 
+    private static DeviceUnavailableException CudaUnavailable(string what) => new(
+        $"{what} with Device.Cuda: no CUDA backend is available in this build (the CUDA renderer is not written yet), " +
+        "so no CUDA driver (libcuda.so.1), NVRTC (libnvrtc.so) or device was looked for. Compile for Device.Cpu.");
+
     /// <summary>
     /// Computes the outputs for these input values, then applies every update together. Inputs are
     /// checked first (count, dtype, rank, static sizes, then the shapes they must share); a check
@@ -146,7 +147,10 @@ public sealed class Function
 
     private NDArray[] Run(NDArray[] args)
     {
-        var values = args.Concat(program.Schedule.SharedInputs.Select(s => s.Value)).ToArray();
+        var shared = program.Schedule.SharedInputs;
+        var values = new NDArray[args.Length + shared.Count];
+        args.CopyTo(values, 0);
+        for (int i = 0; i < shared.Count; i++) values[args.Length + i] = shared[i].Value;
         int[][] shapes;
         try
         {
@@ -156,7 +160,9 @@ public sealed class Function
         {
             var reads = GraphWalk.FreeInputs([e.Node.Output]).ToHashSet(ReferenceEqualityComparer.Instance);
             var named = inputs.Select((v, i) => (v, i)).Where(p => reads.Contains(p.v))
-                .Select(p => $"input {p.i} {Op.Describe(p.v)} of shape {NDArray.ShapeText(args[p.i].ShapeSpan)}");
+                .Select(p => $"input {p.i} {Op.Describe(p.v)} of shape {NDArray.ShapeText(args[p.i].ShapeSpan)}")
+                .Concat(shared.Select((v, i) => (v, i)).Where(p => reads.Contains(p.v))
+                    .Select(p => $"shared variable {Op.Describe(p.v)} of shape {NDArray.ShapeText(values[args.Length + p.i].ShapeSpan)}"));
             throw new ArgumentException(
                 $"The inputs' shapes do not fit together: {e.Message} That node is computed from {string.Join(", ", named)}.", nameof(args), e);
         }
