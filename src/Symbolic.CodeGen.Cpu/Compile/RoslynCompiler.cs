@@ -39,6 +39,9 @@ public static class RoslynCompiler
 
     public static string Hash(string source) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(source)));
 
+    /// <summary>True when a program with this source has been compiled (or is being compiled) in this process.</summary>
+    public static bool IsCached(string source) => Cache.ContainsKey(Hash(source));
+
     public static ProgramEntry Load(string source) =>
         Cache.GetOrAdd(Hash(source), h => new Lazy<ProgramEntry>(() => CompileNow(source, h))).Value;
 
