@@ -39,6 +39,7 @@ public static class Rulebook
             {
                 "merge" => [],
                 "canonicalize" => canonical,
+                "specialize" => Specialize.SpecializeRules.All().Concat(Own(name)).Concat(canonical).ToList(),
                 _ => Own(name).Concat(canonical).ToList(),
             };
             foreach (var r in rewriters) phase.Add(r);
