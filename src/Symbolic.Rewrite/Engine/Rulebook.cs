@@ -52,7 +52,7 @@ public static class Rulebook
     {
         var asm = typeof(Rulebook).Assembly;
         var result = new List<(string, string, IReadOnlyList<Rule>)>();
-        foreach (var res in asm.GetManifestResourceNames().Where(n => n.EndsWith(".rules", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var res in asm.GetManifestResourceNames().Where(n => n.EndsWith(".rules", StringComparison.Ordinal) && n != "gradients.rules").Order(StringComparer.Ordinal))
         {
             var phase = res.Split('.')[0];
             if (!PhaseNames.Contains(phase))
