@@ -76,8 +76,10 @@ public sealed class Function
         ArgumentNullException.ThrowIfNull(outputs);
         updates ??= [];
         if (options.Device == Device.Cuda)
-            throw new DeviceUnavailableException(
-                "Device.Cuda: the CUDA backend is not built yet, so no CUDA driver (libcuda.so.1) or device was looked for. Compile for Device.Cpu.");
+        {
+            Symbolic.CodeGen.Cuda.CudaProbe.EnsureDevice();
+            throw new DeviceUnavailableException("A CUDA device answers, but the CUDA backend is not built yet: compile for Device.Cpu.");
+        }
         for (int i = 0; i < inputs.Length; i++)
         {
             var v = inputs[i] ?? throw new ArgumentNullException(nameof(inputs), $"Input {i} is null.");
