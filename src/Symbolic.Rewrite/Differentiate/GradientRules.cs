@@ -34,15 +34,10 @@ public static class GradientRules
         return op is Elemwise e && Table.Value.TryGetValue(e.Scalar.Name, out rule!);
     }
 
-    private static readonly Parser<string> Name =
-        from first in Parse.Letter.Or(Parse.Char('_'))
-        from rest in Parse.LetterOrDigit.Or(Parse.Char('_')).Many().Text()
-        select first + rest;
-
     private static readonly Parser<(string Op, List<string> Operands)> Head =
-        from op in Name.Token()
+        from op in RuleParser.Identifier.Token()
         from open in Parse.Char('(').Token()
-        from operands in Name.Token().DelimitedBy(Parse.Char(',').Token())
+        from operands in RuleParser.Identifier.Token().DelimitedBy(Parse.Char(',').Token())
         from close in Parse.Char(')').Token()
         from colon in Parse.Char(':').Token()
         select (op, operands.ToList());
@@ -51,37 +46,32 @@ public static class GradientRules
     public static IReadOnlyDictionary<string, Rule> ParseText(string text, string source)
     {
         var rules = new Dictionary<string, Rule>();
-        var lines = text.Replace("\r\n", "\n").Split('\n');
-        for (int n = 0; n < lines.Length; n++)
+        foreach (var (number, line) in RuleParser.Lines(text))
         {
-            var line = lines[n];
-            int hash = line.IndexOf('#');
-            if (hash >= 0) line = line[..hash];
-            if (string.IsNullOrWhiteSpace(line)) continue;
             var head = Head.TryParse(line);
             if (!head.WasSuccessful)
-                throw new FormatException($"{source}:{n + 1}: expected 'op(operands):' at column {head.Remainder.Column}.\n  {line}");
+                throw new FormatException($"{source}:{number}: expected 'op(operands):' at column {head.Remainder.Column}.\n  {line}");
             var (op, operands) = head.Value;
             var body = line[(head.Remainder.Position)..];
             var parts = SplitTopLevel(body);
             if (parts.Count != operands.Count)
-                throw new FormatException($"{source}:{n + 1}: {op} has {operands.Count} operands but {parts.Count} gradients.");
+                throw new FormatException($"{source}:{number}: {op} has {operands.Count} operands but {parts.Count} gradients.");
             var grads = new List<Pattern?>();
             foreach (var part in parts)
             {
                 if (part.Trim() == "_") { grads.Add(null); continue; }
                 Pattern p;
                 try { p = RuleParser.ParseExpression(part); }
-                catch (FormatException e) { throw new FormatException($"{source}:{n + 1}: {e.Message}", e); }
+                catch (FormatException e) { throw new FormatException($"{source}:{number}: {e.Message}", e); }
                 var unknown = Names(p).Except(operands).Except(["out", "g"]).ToList();
                 if (unknown.Count > 0)
-                    throw new FormatException($"{source}:{n + 1}: the gradient of {op} names '{unknown[0]}', which is not an operand, out or g.");
+                    throw new FormatException($"{source}:{number}: the gradient of {op} names '{unknown[0]}', which is not an operand, out or g.");
                 grads.Add(p);
             }
             if (ScalarOps.ByName(op) is not { } scalar || scalar.Arity != operands.Count)
-                throw new FormatException($"{source}:{n + 1}: '{op}' is not an elementwise op of {operands.Count} operands.");
+                throw new FormatException($"{source}:{number}: '{op}' is not an elementwise op of {operands.Count} operands.");
             if (!rules.TryAdd(op, new Rule(op, operands, grads)))
-                throw new FormatException($"{source}:{n + 1}: a second rule for '{op}'.");
+                throw new FormatException($"{source}:{number}: a second rule for '{op}'.");
         }
         return rules;
     }

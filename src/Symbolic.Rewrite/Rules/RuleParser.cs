@@ -11,7 +11,7 @@ namespace Symbolic.Rewrite.Rules;
 /// </summary>
 public static class RuleParser
 {
-    private static readonly Parser<string> Identifier =
+    internal static readonly Parser<string> Identifier =
         from first in Parse.Letter.Or(Parse.Char('_'))
         from rest in Parse.LetterOrDigit.Or(Parse.Char('_')).Many().Text()
         select first + rest;
@@ -157,18 +157,26 @@ public static class RuleParser
     {
         var rules = new List<Rule>();
         var names = new HashSet<string>();
+        foreach (var (number, line) in Lines(text))
+        {
+            var rule = ParseRule(line, source, number);
+            if (!names.Add(rule.Name)) throw new FormatException($"{source}:{number}: the rule name '{rule.Name}' is used twice.");
+            rules.Add(rule);
+        }
+        return rules;
+    }
+
+    /// <summary>The lines of a rules text that hold something, with their numbers, comments (from #) and trailing spaces removed.</summary>
+    internal static IEnumerable<(int Number, string Text)> Lines(string text)
+    {
         var lines = text.Replace("\r\n", "\n").Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {
             var line = lines[i];
             int hash = line.IndexOf('#');
             if (hash >= 0) line = line[..hash];
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            var rule = ParseRule(line.TrimEnd(), source, i + 1);
-            if (!names.Add(rule.Name)) throw new FormatException($"{source}:{i + 1}: the rule name '{rule.Name}' is used twice.");
-            rules.Add(rule);
+            if (!string.IsNullOrWhiteSpace(line)) yield return (i + 1, line.TrimEnd());
         }
-        return rules;
     }
 
     private static void Validate(Rule rule, string source, int line)
