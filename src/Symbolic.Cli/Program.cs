@@ -1,1 +1,3 @@
-System.Console.WriteLine("symbolic");
+using Symbolic.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

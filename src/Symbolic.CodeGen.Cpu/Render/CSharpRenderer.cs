@@ -130,6 +130,7 @@ public static class CSharpRenderer
         {
             case Elemwise e: ElementwiseKernel.Render(w, e, node); break;
             case Reduce r: ReduceKernel.Render(w, r, node); break;
+            case var op when SpecializedKernel.Handles(op): SpecializedKernel.Render(w, node); break;
             default: StructuralKernel.Render(w, node); break;
         }
         w.Close();

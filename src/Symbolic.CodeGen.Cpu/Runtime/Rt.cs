@@ -18,17 +18,7 @@ public static class Rt
     }
 
     /// <summary>Row-major strides of a contiguous array.</summary>
-    public static int[] Contiguous(int[] shape)
-    {
-        var s = new int[shape.Length];
-        int acc = 1;
-        for (int i = shape.Length - 1; i >= 0; i--)
-        {
-            s[i] = acc;
-            acc *= shape[i];
-        }
-        return s;
-    }
+    public static int[] Contiguous(int[] shape) => Symbolic.Interpret.RefTensor.Strides(shape);
 
     /// <summary>Strides of an operand aligned on the last dimensions of a result of rank <paramref name="rank"/>: 0 for missing leading dimensions and for dimensions of size 1 (which broadcast).</summary>
     public static int[] Align(int[] strides, int[] shape, int rank)

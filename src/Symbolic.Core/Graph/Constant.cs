@@ -11,10 +11,7 @@ public sealed class Constant : Variable
 {
     private static readonly ConcurrentDictionary<string, WeakReference<Constant>> Interned = new();
 
-    /// <summary>A weak float's value as written, before it was rounded to FloatX (so that it keeps its precision when it meets a float64 tensor).</summary>
-    private readonly double? exact;
-
-    private Constant(NDArray value, bool weak, string? name, double? exact)
+    private Constant(NDArray value, bool weak, double exact, string? name)
         : base(new TensorType(value.DType, value.Shape.Select(d => (int?)d).ToArray()), name, null)
     {
         Value = value;
@@ -22,25 +19,28 @@ public sealed class Constant : Variable
         this.exact = exact;
     }
 
+    /// <summary>For a weak constant, the number as written (its Value may be rounded to FloatX).</summary>
+    private readonly double exact;
+
     public NDArray Value { get; }
 
     /// <summary>True for a constant written as a bare number, whose dtype yields to the tensors it meets.</summary>
     public bool IsWeak { get; }
 
     /// <summary>The value as one float64, for scalars (and any one-element constant).</summary>
-    public double ScalarValue => exact ?? (Value.Size == 1 ? Value.GetDouble(0) : throw new InvalidOperationException("Not a one-element constant."));
+    public double ScalarValue => Value.Size == 1 ? Value.GetDouble(0) : throw new InvalidOperationException("Not a one-element constant.");
 
-    public static Constant Create(NDArray value, bool weak = false) => Create(value, weak, null);
+    public static Constant Create(NDArray value) => Create(value, false, 0);
 
-    private static Constant Create(NDArray value, bool weak, double? exact)
+    private static Constant Create(NDArray value, bool weak, double exact)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var key = KeyOf(value, weak, exact);
+        var key = KeyOf(value, weak) + (weak ? "=" + BitConverter.DoubleToInt64Bits(exact) : "");
         if (Interned.TryGetValue(key, out var w) && w.TryGetTarget(out var c)) return c;
         lock (Interned)
         {
             if (Interned.TryGetValue(key, out w) && w.TryGetTarget(out c)) return c;
-            c = new Constant(value, weak, null, exact);
+            c = new Constant(value, weak, exact, null);
             Interned[key] = new WeakReference<Constant>(c);
             if (Interned.Count % 4096 == 0)
                 foreach (var kv in Interned)
@@ -52,17 +52,18 @@ public sealed class Constant : Variable
     public static Constant Scalar(double value, DType dtype) => Create(NDArray.Scalar(value, dtype));
 
     internal static Constant Weak(double value, bool isInteger) =>
-        Create(NDArray.Scalar(value, isInteger ? DType.Int64 : FloatXSetting.Value), weak: true, exact: isInteger ? null : value);
+        Create(NDArray.Scalar(value, isInteger ? DType.Int64 : FloatXSetting.Value), weak: true, value);
 
-    /// <summary>This constant as a strong constant of <paramref name="dtype"/>.</summary>
+    /// <summary>This constant as a strong constant of <paramref name="dtype"/> (a weak one from the number as written, not its FloatX rounding).</summary>
     internal Constant As(DType dtype) =>
-        dtype == DType && !IsWeak ? this : Create(NDArray.FromDoubles(dtype, Value.Shape, exact is { } e ? [e] : Value.ToDoubles()));
+        dtype == DType && !IsWeak ? this
+        : IsWeak ? Create(NDArray.Scalar(exact, dtype))
+        : Create(NDArray.FromDoubles(dtype, Value.Shape, Value.ToDoubles()));
 
-    private static string KeyOf(NDArray v, bool weak, double? exact)
+    private static string KeyOf(NDArray v, bool weak)
     {
         var sb = new System.Text.StringBuilder();
         sb.Append(v.DType).Append(weak ? "w" : "s").Append(NDArray.ShapeText(v.ShapeSpan)).Append(':');
-        if (exact is { } e) sb.Append(BitConverter.DoubleToInt64Bits(e)).Append('=');
         foreach (var d in v.ToDoubles()) sb.Append(BitConverter.DoubleToInt64Bits(d)).Append(',');
         return sb.ToString();
     }

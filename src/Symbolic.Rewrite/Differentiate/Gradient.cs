@@ -59,7 +59,7 @@ public static class Gradient
         {
             var node = order[n];
             if (!grads.TryGetValue(node.Output, out var g)) continue;
-            var inputGrads = node.Op.Grad(node, g);
+            var inputGrads = GradientRules.TryGet(node.Op, out var rule) ? rule.Apply(node, g) : node.Op.Grad(node, g);
             for (int i = 0; i < node.Inputs.Count; i++)
             {
                 var input = node.Inputs[i];

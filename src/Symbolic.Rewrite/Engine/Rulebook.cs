@@ -39,6 +39,7 @@ public static class Rulebook
             {
                 "merge" => [],
                 "canonicalize" => canonical,
+                "specialize" => Specialize.SpecializeRules.All().Concat(Own(name)).Concat(canonical).ToList(),
                 _ => Own(name).Concat(canonical).ToList(),
             };
             foreach (var r in rewriters) phase.Add(r);
@@ -51,7 +52,7 @@ public static class Rulebook
     {
         var asm = typeof(Rulebook).Assembly;
         var result = new List<(string, string, IReadOnlyList<Rule>)>();
-        foreach (var res in asm.GetManifestResourceNames().Where(n => n.EndsWith(".rules", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var res in asm.GetManifestResourceNames().Where(n => n.EndsWith(".rules", StringComparison.Ordinal) && n != "gradients.rules").Order(StringComparer.Ordinal))
         {
             var phase = res.Split('.')[0];
             if (!PhaseNames.Contains(phase))

@@ -11,7 +11,7 @@ namespace Symbolic.Rewrite.Rules;
 /// </summary>
 public static class RuleParser
 {
-    private static readonly Parser<string> Identifier =
+    internal static readonly Parser<string> Identifier =
         from first in Parse.Letter.Or(Parse.Char('_'))
         from rest in Parse.LetterOrDigit.Or(Parse.Char('_')).Many().Text()
         select first + rest;
@@ -27,47 +27,60 @@ public static class RuleParser
                       select "e" + (sign.IsDefined ? sign.Get().ToString() : "") + d).Optional()
          select double.Parse(digits + (exp.IsDefined ? exp.Get() : ""), CultureInfo.InvariantCulture)).Named("number");
 
-    private static readonly Parser<Pattern> Call =
-        from name in Identifier
-        from param in (from open in Parse.Char('{').Token()
-                       from p in Identifier.Token()
-                       from close in Parse.Char('}').Token()
-                       select p).Optional()
-        from open in Parse.Char('(').Token()
-        from args in Parse.Ref(() => Expr).DelimitedBy(Parse.Char(',').Token())
+    /// <summary>Runs <paramref name="p"/>, reporting a failure as if nothing was read, so that optional parts can be tried safely.</summary>
+    private static Parser<T> Atomic<T>(Parser<T> p) => i =>
+    {
+        var r = p(i);
+        return r.WasSuccessful ? r : Result.Failure<T>(i, r.Message, r.Expectations);
+    };
+
+    private static readonly Parser<(string? Param, List<Pattern> Args)> CallSuffix =
+        from param in Atomic(from open in Parse.Char('{')
+                             from p in Identifier.Token()
+                             from close in Parse.Char('}')
+                             select p).XOptional()
+        from ws in Parse.WhiteSpace.Many()
+        from open in Parse.Char('(')
+        from args in Parse.Ref(() => Expr).XDelimitedBy(Parse.Char(',').Token())
         from close in Parse.Char(')').Token().Named("')'")
-        select (Pattern)new PatternCall(name, param.GetOrDefault(), args.ToList());
+        select (param.GetOrDefault(), args.ToList());
+
+    /// <summary>A name, or a call when an argument list follows it (once '(' is read, errors inside are reported, not backtracked over).</summary>
+    private static readonly Parser<Pattern> NameOrCall =
+        from name in Identifier
+        from ws in Parse.WhiteSpace.Many()
+        from suffix in CallSuffix.XOptional()
+        select suffix.IsDefined ? new PatternCall(name, suffix.Get().Param, suffix.Get().Args) : (Pattern)new PatternVar(name);
 
     private static readonly Parser<Pattern> Atom =
-        Call
-            .Or(Number.Select(n => (Pattern)new PatternNumber(n)))
-            .Or(Identifier.Select(n => (Pattern)new PatternVar(n)))
-            .Or(from open in Parse.Char('(').Token()
-                from e in Parse.Ref(() => Expr)
-                from close in Parse.Char(')').Token().Named("')'")
-                select e)
+        NameOrCall
+            .XOr(Number.Select(n => (Pattern)new PatternNumber(n)))
+            .XOr(from open in Parse.Char('(').Token()
+                 from e in Parse.Ref(() => Expr)
+                 from close in Parse.Char(')').Token().Named("')'")
+                 select e)
             .Token();
 
     private static readonly Parser<Pattern> Power =
         from a in Atom
-        from rest in (from op in Parse.String("**").Token()
+        from rest in (from op in Atomic(Parse.String("**").Token())
                       from b in Parse.Ref(() => Unary)
-                      select b).Optional()
+                      select b).XOptional()
         select rest.IsDefined ? new PatternCall("pow", null, [a, rest.Get()]) : a;
 
     private static readonly Parser<Pattern> Unary =
-        (from minus in Parse.Char('-').Token()
+        (from minus in Atomic(Parse.Char('-').Token())
          from x in Parse.Ref(() => Unary)
          select x is PatternNumber n ? new PatternNumber(-n.Value) : (Pattern)new PatternCall("neg", null, [x]))
-        .Or(Power);
+        .XOr(Power);
 
-    private static Parser<string> Op(string symbol, string name) => Parse.String(symbol).Token().Return(name);
+    private static Parser<string> Op(string symbol, string name) => Atomic(Parse.String(symbol).Token()).Return(name);
 
     private static readonly Parser<Pattern> Term =
-        Parse.ChainOperator(Op("*", "mul").Or(Op("/", "true_div")), Unary, (op, a, b) => new PatternCall(op, null, [a, b]));
+        Parse.XChainOperator(Op("*", "mul").Or(Op("/", "true_div")), Unary, (op, a, b) => new PatternCall(op, null, [a, b]));
 
     private static readonly Parser<Pattern> Expr =
-        Parse.ChainOperator(Op("+", "add").Or(Op("-", "sub")), Term, (op, a, b) => new PatternCall(op, null, [a, b]));
+        Parse.XChainOperator(Op("+", "add").Or(Op("-", "sub")), Term, (op, a, b) => new PatternCall(op, null, [a, b]));
 
     private static readonly Parser<double> SignedNumber =
         from minus in Parse.Char('-').Optional()
@@ -102,6 +115,28 @@ public static class RuleParser
         from end in Parse.LineEnd.Or(Parse.Return("")).End()
         select new Rule(name, lhs, rhs, conds.GetOrElse([]), new HashSet<string>(tags.GetOrElse([])));
 
+    private static readonly Parser<Pattern> WholeExpression =
+        from lead in Parse.WhiteSpace.Many()
+        from e in Expr
+        from end in Parse.WhiteSpace.Many().End()
+        select e;
+
+    /// <summary>
+    /// Parses an expression in the rule language (the syntax T.Parse reads): numbers, names, calls,
+    /// <c>+ - * / **</c>, unary minus, parentheses. Raises <see cref="FormatException"/> saying what
+    /// was expected and where, with the text and a caret under the place.
+    /// </summary>
+    public static Pattern ParseExpression(string text)
+    {
+        var r = WholeExpression.TryParse(text);
+        if (r.WasSuccessful) return r.Value;
+        var expected = string.Join(" or ", r.Expectations.Distinct());
+        int column = r.Remainder.Column;
+        var found = r.Remainder.AtEnd ? "the end of the text" : $"'{r.Remainder.Current}'";
+        throw new FormatException(
+            $"{(expected.Length > 0 ? $"Expected {expected}" : r.Message)} at position {column}, found {found}.\n  {text}\n  {new string(' ', Math.Max(0, column - 1))}^");
+    }
+
     /// <summary>Parses one rule; raises <see cref="FormatException"/> saying what was expected and where.</summary>
     public static Rule ParseRule(string line, string source = "rule", int lineNumber = 1)
     {
@@ -122,18 +157,26 @@ public static class RuleParser
     {
         var rules = new List<Rule>();
         var names = new HashSet<string>();
+        foreach (var (number, line) in Lines(text))
+        {
+            var rule = ParseRule(line, source, number);
+            if (!names.Add(rule.Name)) throw new FormatException($"{source}:{number}: the rule name '{rule.Name}' is used twice.");
+            rules.Add(rule);
+        }
+        return rules;
+    }
+
+    /// <summary>The lines of a rules text that hold something, with their numbers, comments (from #) and trailing spaces removed.</summary>
+    internal static IEnumerable<(int Number, string Text)> Lines(string text)
+    {
         var lines = text.Replace("\r\n", "\n").Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {
             var line = lines[i];
             int hash = line.IndexOf('#');
             if (hash >= 0) line = line[..hash];
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            var rule = ParseRule(line.TrimEnd(), source, i + 1);
-            if (!names.Add(rule.Name)) throw new FormatException($"{source}:{i + 1}: the rule name '{rule.Name}' is used twice.");
-            rules.Add(rule);
+            if (!string.IsNullOrWhiteSpace(line)) yield return (i + 1, line.TrimEnd());
         }
-        return rules;
     }
 
     private static void Validate(Rule rule, string source, int line)

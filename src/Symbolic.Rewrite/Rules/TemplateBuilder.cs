@@ -11,7 +11,7 @@ namespace Symbolic.Rewrite.Rules;
 public static class TemplateBuilder
 {
     /// <summary>A builder for a template call: the built arguments and the bound op parameter (null when none).</summary>
-    public delegate Variable Builder(Variable[] args, Op? param);
+    public delegate Variable? Builder(Variable[] args, Op? param);
 
     private static readonly Dictionary<string, Builder> Registry = new();
 
@@ -28,10 +28,27 @@ public static class TemplateBuilder
             ? Apply.Make(new Reduce(ReduceKind.Max, r.Axes.ToArray(), true), a)
             : TensorMath.Max(a[0], Enumerable.Range(0, a[0].NDim).ToArray(), keepDims: true));
         Register("dot", (a, _) => TensorMath.Dot(a[0], a[1]));
+        Register("gemm", (a, _) => MakeGemm(a[0], a[1], a[2], a[3], a[4]));
         Register("take", (a, _) => TensorMath.Take(a[0], a[1..]));
         Register("stop_gradient", (a, _) => TensorMath.StopGradient(a[0]));
         Register("zeros_like", (a, _) => TensorMath.ZerosLike(a[0]));
         Register("ones_like", (a, _) => TensorMath.OnesLike(a[0]));
+    }
+
+    /// <summary>gemm(c, alpha, a, b, beta), with the scalars in a's dtype; null where the operands do not fit a gemm.</summary>
+    private static Variable? MakeGemm(Variable c, Variable alpha, Variable a, Variable b, Variable beta)
+    {
+        if (a.NDim != 2 || b.NDim != 2 || !a.DType.IsFloat() || a.DType != b.DType || c.NDim > 2 || c.DType != a.DType || alpha.NDim != 0 || beta.NDim != 0)
+            return null;
+        Variable Scalar(Variable s) => s is Constant k ? k.As(a.DType) : TensorMath.Cast(s, a.DType);
+        try
+        {
+            return Apply.Make(Gemm.Instance, c, Scalar(alpha), a, b, Scalar(beta));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Makes <paramref name="name"/> callable in templates.</summary>
@@ -42,7 +59,8 @@ public static class TemplateBuilder
 
     public static bool IsKnown(string name) => ScalarOps.ByName(name) is not null || Registry.ContainsKey(name) || name == "cast";
 
-    public static Variable Build(Pattern template, Match match) => template switch
+    /// <summary>The template built from a match, or null where a builder finds the operands do not fit.</summary>
+    public static Variable? Build(Pattern template, Match match) => template switch
     {
         PatternVar v => match.Vars[v.Name],
         PatternNumber n => n.Value == Math.Floor(n.Value) && Math.Abs(n.Value) < 1e15 ? (Variable)(int)n.Value : n.Value,
@@ -50,9 +68,11 @@ public static class TemplateBuilder
         _ => throw new InvalidOperationException($"Cannot build {template}."),
     };
 
-    private static Variable BuildCall(PatternCall c, Match match)
+    private static Variable? BuildCall(PatternCall c, Match match)
     {
-        var args = c.Args.Select(a => Build(a, match)).ToArray();
+        var built = c.Args.Select(a => Build(a, match)).ToArray();
+        if (built.Any(b => b is null)) return null;
+        var args = built.Select(b => b!).ToArray();
         Op? param = c.Param is { } p ? match.Params[p] : null;
         if (param is not null && Matcher.PatternName(param) == c.Op) return Apply.Make(param, args);
         if (c.Op == "cast" && param is Elemwise { Scalar.FixedType: { } to }) return TensorMath.Cast(args[0], to);

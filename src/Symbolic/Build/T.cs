@@ -156,6 +156,16 @@ public static class T
     public static Variable BinaryCrossentropy(Variable p, Variable t) => M.BinaryCrossentropy(p, t);
     public static Variable MeanSquaredError(Variable prediction, Variable target) => M.MeanSquaredError(prediction, target);
 
+    // ---- text -----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The graph a text names: <c>T.Parse("log(1 + exp(x))", x)</c>. Names bind to the given
+    /// variables by their Name; functions are T's, by lower-case name (<c>log_softmax</c>,
+    /// <c>sum(x, 1)</c>); operators <c>+ - * / **</c> and unary minus. Raises
+    /// <see cref="ParseException"/> saying what was expected and where.
+    /// </summary>
+    public static Variable Parse(string text, params Variable[] variables) => Text.ExpressionReader.Read(text, variables);
+
     // ---- gradients ----------------------------------------------------------------------------
 
     /// <summary>The gradient of a scalar cost with respect to each of <paramref name="wrt"/>, by reverse-mode differentiation.</summary>

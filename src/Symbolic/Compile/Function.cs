@@ -74,7 +74,11 @@ public sealed class Function
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputs);
         updates ??= [];
-        if (options.Device == Device.Cuda) throw CudaUnavailable("Function.Compile");
+        if (options.Device == Device.Cuda)
+        {
+            Symbolic.CodeGen.Cuda.CudaProbe.EnsureDevice();
+            throw new DeviceUnavailableException("A CUDA device answers, but the CUDA backend is not built yet: compile for Device.Cpu.");
+        }
         for (int i = 0; i < inputs.Length; i++)
         {
             var v = inputs[i] ?? throw new ArgumentNullException(nameof(inputs), $"Input {i} is null.");
@@ -117,7 +121,7 @@ public sealed class Function
 
     private static DeviceUnavailableException CudaUnavailable(string what) => new(
         $"{what} with Device.Cuda: no CUDA backend is available in this build (the CUDA renderer is not written yet), " +
-        "so no CUDA driver (libcuda.so.1), NVRTC (libnvrtc.so) or device was looked for. Compile for Device.Cpu.");
+        "so there is no CUDA source to render and NVRTC (libnvrtc.so) was not looked for. Use Device.Cpu.");
 
     /// <summary>
     /// Computes the outputs for these input values, then applies every update together. Inputs are

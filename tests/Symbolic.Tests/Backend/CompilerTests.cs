@@ -103,8 +103,7 @@ public class CompilerTests
         Assert.True(options.Optimize);
         var e = Assert.Throws<DeviceUnavailableException>(() => Function.Compile([x], [x + 1], options: cuda));
         Assert.Contains("CUDA", e.Message);
-        Assert.Contains("libcuda", e.Message);
-        Assert.Throws<DeviceUnavailableException>(() => Function.Emit([x], [x + 1], cuda));
+        Assert.Contains("CUDA", Assert.Throws<DeviceUnavailableException>(() => Function.Emit([x], [x + 1], cuda)).Message);
     }
 
     [Fact]

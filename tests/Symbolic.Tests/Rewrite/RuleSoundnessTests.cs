@@ -15,6 +15,7 @@ public class RuleSoundnessTests
     private static readonly Variable Y = T.Vector("y", DType.Int64);
     private static readonly Variable V = T.Vector("v", DType.Float64);
     private static readonly Variable L = T.Vector("l", DType.Int64);
+    private static readonly Variable C = T.Matrix("c", DType.Float64);
 
     private static Variable SoftmaxHand(Variable x) => T.Exp(x) / T.Sum(T.Exp(x), 1, keepDims: true);
 
@@ -60,6 +61,10 @@ public class RuleSoundnessTests
         ["logaddexp"] = () => T.Log(T.Exp(A) + T.Exp(B)),
         ["crossentropy-softmax-rows"] = () => T.CategoricalCrossentropy(T.Softmax(A), Y),
         ["crossentropy-softmax"] = () => T.CategoricalCrossentropy(T.Softmax(V), T.Take(L, 0)),
+        ["gemm-add"] = () => T.Dot(A, T.Transpose(B)) + C,
+        ["gemm-scaled-add"] = () => 0.5 * T.Dot(A, T.Transpose(B)) + C,
+        ["gemm-sub"] = () => C - T.Dot(A, T.Transpose(B)),
+        ["gemm-sub-scaled"] = () => C - 0.1 * T.Dot(A, T.Transpose(B)),
     };
 
     public static TheoryData<string> RuleNames()
@@ -108,6 +113,7 @@ public class RuleSoundnessTests
             [Y] = NDArray.From(Enumerable.Range(0, 3).Select(_ => (long)rng.Next(4)).ToArray(), 3),
             [V] = NDArray.From(Normal(4), 4),
             [L] = NDArray.From(new long[] { rng.Next(4) }, 1),
+            [C] = NDArray.From(Normal(9), 3, 3),
         };
     }
 }
