@@ -23,6 +23,10 @@ internal static class CSharpNames
         return $"(({Type(to)}){expr})";
     }
 
+    /// <summary>Text safe inside a <c>//</c> comment: every character C# could read as a line break (or any other control character) becomes '?'.</summary>
+    public static string CommentText(string text) =>
+        new(text.Select(c => char.IsControl(c) || c is '\u0085' or '\u2028' or '\u2029' ? '?' : c).ToArray());
+
     /// <summary>An identifier-safe form of an op name, for kernel names.</summary>
     public static string Ident(string opName)
     {

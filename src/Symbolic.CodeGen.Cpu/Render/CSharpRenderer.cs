@@ -36,7 +36,7 @@ public static class CSharpRenderer
         foreach (var step in s.Steps)
         {
             var (node, k, ins) = (step.Node, step.Slot, step.InputSlots);
-            run.Line($"// n{k} = {node.Op.Name}({string.Join(", ", ins.Select(i => "n" + i))})");
+            run.Line($"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})");
             if (step.Kind == StepKind.View)
             {
                 RenderView(run, node, k, ins, s);
@@ -122,7 +122,7 @@ public static class CSharpRenderer
         var w = new CodeWriter();
         var outType = Type(node.Output.DType);
         var args = string.Concat(ins.Select((_, j) => $", {Type(node.Inputs[j].DType)}[] a{j}, int o{j}, int[] t{j}"));
-        w.Line($"// n{k} = {node.Op.Name}({string.Join(", ", ins.Select(i => "n" + i))}): {node.Output.DType.ShortName()}, rank {node.Output.NDim}");
+        w.Line($"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))}): {node.Output.DType.ShortName()}, rank {node.Output.NDim}");
         w.Open($"static {outType}[] {name}(int[][] shapes{args})");
         w.Line($"int[] sh = shapes[{k}];");
         for (int j = 0; j < ins.Length; j++) w.Line($"int[] sh{j} = shapes[{ins[j]}];");
