@@ -13,7 +13,10 @@ public static class StructuralRules
     [
         new CodeRewriter("constant-fold", null, ConstantFold),
         new CodeRewriter("merge-dimshuffles", "dimshuffle", MergeDimShuffles),
-        new CodeRewriter("merge-sums", "sum", MergeSums),
+        new CodeRewriter("merge-sums", "sum", MergeReductions),
+        new CodeRewriter("merge-maxes", "max", MergeReductions),
+        new CodeRewriter("merge-mins", "min", MergeReductions),
+        new CodeRewriter("merge-prods", "prod", MergeReductions),
         new CodeRewriter("drop-noop-reshape", "reshape", DropNoopReshape),
         new CodeRewriter("shape-through-elemwise", "shape", ShapeThroughElemwise),
     ];
@@ -42,17 +45,17 @@ public static class StructuralRules
         return null;
     }
 
-    /// <summary>sum over axes B of a sum over axes A (keeping dims or not) as one sum.</summary>
-    public static Variable? MergeSums(Variable v)
+    /// <summary>A sum (max, min, prod) over axes B of a sum (max, min, prod) over axes A, both keeping dims or neither, as one reduction.</summary>
+    public static Variable? MergeReductions(Variable v)
     {
         var outer = (Reduce)v.Owner!.Op;
         var inner = v.Owner.Inputs[0];
-        if (inner.Owner?.Op is not Reduce { Kind: ReduceKind.Sum } innerOp || innerOp.KeepDims != outer.KeepDims) return null;
+        if (inner.Owner?.Op is not Reduce innerOp || innerOp.Kind != outer.Kind || innerOp.KeepDims != outer.KeepDims) return null;
         var x = inner.Owner.Inputs[0];
         // Map the outer axes back to x's axes.
         var remaining = Enumerable.Range(0, x.NDim).Where(d => innerOp.KeepDims || !innerOp.Axes.Contains(d)).ToArray();
         var axes = innerOp.Axes.Concat(outer.Axes.Select(a => remaining[a])).Distinct().Order().ToArray();
-        return Apply.Make(new Reduce(ReduceKind.Sum, axes, outer.KeepDims), x);
+        return Apply.Make(new Reduce(outer.Kind, axes, outer.KeepDims), x);
     }
 
     /// <summary>A reshape to the shape its input already has.</summary>
