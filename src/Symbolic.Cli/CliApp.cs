@@ -3,7 +3,9 @@ using Symbolic.Parsing;
 namespace Symbolic.Cli;
 
 /// <summary>
-/// The <c>symbolic</c> command. <see cref="Run"/> is the whole program, writing to the writers it
+/// The <c>symbolic</c> command: parse expressions over declared variables and show their graph
+/// as built (debugprint or DOT), as optimized with the rewrites that made it, or the generated
+/// program. <see cref="Run"/> is the whole program, writing to the writers it
 /// is given, so tests call it in-process. Exit codes: 0 done, 1 the expression is wrong,
 /// 2 the command line is wrong.
 /// </summary>
@@ -21,11 +23,21 @@ public static class CliApp
     private static readonly Command[] Commands =
     [
         new("graph", "<expr>... [--vars VARS]",
-            "print the graph of the expressions, one node a line (Theano's debugprint layout)",
-            inv => PrintGraph(inv, outputs => Graph.DebugPrint(outputs))),
+            "print the graph of the expressions as built, one node a line (Theano's debugprint layout)",
+            inv => PrintGraph(inv, (_, outputs) => Graph.DebugPrint(outputs))),
+        new("optimize", "<expr>... [--vars VARS]",
+            "compile the expressions and print the optimized graph, then the rewrites that made it",
+            inv => PrintGraph(inv, (inputs, outputs) =>
+            {
+                var f = Function.Compile(inputs, outputs);
+                return f.DebugPrint() + "\nrewrites:\n" + (f.RewriteTrace.Steps.Count == 0 ? "(none)\n" : f.RewriteTrace.ToString());
+            })),
+        new("source", "<expr>... [--vars VARS]",
+            "print the C# program generated for the expressions (the declared variables are its inputs, in order)",
+            inv => PrintGraph(inv, (inputs, outputs) => Function.Emit(inputs, outputs, CompileOptions.Default).Source)),
         new("dot", "<expr>... [--vars VARS]",
-            "print the graph of the expressions in Graphviz DOT (pipe it to dot -Tsvg)",
-            inv => PrintGraph(inv, outputs => Graph.ToDot(outputs))),
+            "print the graph of the expressions as built in Graphviz DOT (pipe it to dot -Tsvg)",
+            inv => PrintGraph(inv, (_, outputs) => Graph.ToDot(outputs))),
         new("functions", "",
             "list the functions an expression may call",
             inv =>
@@ -33,10 +45,7 @@ public static class CliApp
                 foreach (var s in ExpressionParser.FunctionSignatures) inv.Out.WriteLine(s);
                 return Ok;
             }),
-        // Compiling belongs here once Function lands: a "compile" command that builds the
-        // expressions like "graph" does, calls Function.Emit(inputs, outputs, options) with
-        // --device cpu|cuda, and prints f.DebugPrint() (the optimized graph) and each kernel's
-        // Source; and "run" for the demos.
+        // More commands go here, one entry each: the name, its arguments, a line of help and what it runs.
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -99,14 +108,15 @@ public static class CliApp
                 return UsageFailure(stderr, command, e.Message);
             }
         }
-        if (command.Name is "graph" or "dot" && positional.Count == 0)
+        if (command.Name is not "functions" && positional.Count == 0)
             return UsageFailure(stderr, command, "give an expression, as in " + Example(command.Name) + ".");
         if (command.Name is "functions" && positional.Count > 0)
             return UsageFailure(stderr, command, $"unexpected argument '{positional[0]}'.");
         return command.Run(new Invocation(positional, variables, stdout, stderr));
     }
 
-    private static int PrintGraph(Invocation inv, Func<Variable[], string> print)
+    /// <summary>Parses each expression, then prints what <paramref name="print"/> makes of the declared variables (the inputs) and the parsed graphs (the outputs).</summary>
+    private static int PrintGraph(Invocation inv, Func<Variable[], Variable[], string> print)
     {
         var outputs = new Variable[inv.Positional.Count];
         for (int i = 0; i < outputs.Length; i++)
@@ -123,7 +133,17 @@ public static class CliApp
                 return ExpressionError;
             }
         }
-        inv.Out.Write(print(outputs));
+        string text;
+        try
+        {
+            text = print([.. inv.Variables], outputs);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or DeviceUnavailableException)
+        {
+            inv.Err.WriteLine($"symbolic: {e.Message}");
+            return ExpressionError;
+        }
+        inv.Out.Write(text);
         return Ok;
     }
 
@@ -146,7 +166,7 @@ public static class CliApp
         w.WriteLine($"symbolic {command.Name} {command.Arguments}".TrimEnd());
         w.WriteLine();
         w.WriteLine($"  {char.ToUpperInvariant(command.Summary[0])}{command.Summary[1..]}.");
-        if (command.Name is "graph" or "dot")
+        if (command.Name is not "functions")
         {
             w.WriteLine("  Several expressions print as one graph, sharing the nodes they have in common.");
             w.WriteLine();
@@ -161,6 +181,8 @@ public static class CliApp
 
     private static string Example(string command) => command switch
     {
+        "optimize" => "symbolic optimize \"log(1 + exp(x))\" --vars x:matrix",
+        "source" => "symbolic source \"sum(sqr(x - y))\" --vars x:vector,y:vector",
         "dot" => "symbolic dot \"mean(categorical_crossentropy(softmax(relu(x @ w1) @ w2), y))\" --vars x:matrix,w1:matrix,w2:matrix,y:vector:int64",
         _ => "symbolic graph \"log(1 + exp(x))\" --vars x:matrix",
     };
@@ -174,7 +196,7 @@ public static class CliApp
     public static string Usage()
     {
         var w = new StringWriter { NewLine = "\n" };
-        w.WriteLine("symbolic: build symbolic tensor expressions and show their graphs.");
+        w.WriteLine("symbolic: build symbolic tensor expressions, show their graphs, optimize and compile them.");
         w.WriteLine();
         w.WriteLine("Usage:");
         int width = Commands.Max(c => $"symbolic {c.Name} {c.Arguments}".TrimEnd().Length);
@@ -189,6 +211,7 @@ public static class CliApp
         w.WriteLine();
         w.WriteLine("Examples:");
         w.WriteLine("  " + Example("graph"));
+        w.WriteLine("  " + Example("optimize"));
         w.WriteLine("  " + Example("dot") + " | dot -Tsvg > net.svg");
         return w.ToString();
     }

@@ -11,12 +11,16 @@ public sealed class Constant : Variable
 {
     private static readonly ConcurrentDictionary<string, WeakReference<Constant>> Interned = new();
 
-    private Constant(NDArray value, bool weak, string? name)
+    private Constant(NDArray value, bool weak, double exact, string? name)
         : base(new TensorType(value.DType, value.Shape.Select(d => (int?)d).ToArray()), name, null)
     {
         Value = value;
         IsWeak = weak;
+        this.exact = exact;
     }
+
+    /// <summary>For a weak constant, the number as written (its Value may be rounded to FloatX).</summary>
+    private readonly double exact;
 
     public NDArray Value { get; }
 
@@ -26,15 +30,17 @@ public sealed class Constant : Variable
     /// <summary>The value as one float64, for scalars (and any one-element constant).</summary>
     public double ScalarValue => Value.Size == 1 ? Value.GetDouble(0) : throw new InvalidOperationException("Not a one-element constant.");
 
-    public static Constant Create(NDArray value, bool weak = false)
+    public static Constant Create(NDArray value) => Create(value, false, 0);
+
+    private static Constant Create(NDArray value, bool weak, double exact)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var key = KeyOf(value, weak);
+        var key = KeyOf(value, weak) + (weak ? "=" + BitConverter.DoubleToInt64Bits(exact) : "");
         if (Interned.TryGetValue(key, out var w) && w.TryGetTarget(out var c)) return c;
         lock (Interned)
         {
             if (Interned.TryGetValue(key, out w) && w.TryGetTarget(out c)) return c;
-            c = new Constant(value, weak, null);
+            c = new Constant(value, weak, exact, null);
             Interned[key] = new WeakReference<Constant>(c);
             if (Interned.Count % 4096 == 0)
                 foreach (var kv in Interned)
@@ -46,11 +52,13 @@ public sealed class Constant : Variable
     public static Constant Scalar(double value, DType dtype) => Create(NDArray.Scalar(value, dtype));
 
     internal static Constant Weak(double value, bool isInteger) =>
-        Create(NDArray.Scalar(value, isInteger ? DType.Int64 : FloatXSetting.Value), weak: true);
+        Create(NDArray.Scalar(value, isInteger ? DType.Int64 : FloatXSetting.Value), weak: true, value);
 
-    /// <summary>This constant as a strong constant of <paramref name="dtype"/>.</summary>
+    /// <summary>This constant as a strong constant of <paramref name="dtype"/> (a weak one from the number as written, not its FloatX rounding).</summary>
     internal Constant As(DType dtype) =>
-        dtype == DType && !IsWeak ? this : Create(NDArray.FromDoubles(dtype, Value.Shape, Value.ToDoubles()));
+        dtype == DType && !IsWeak ? this
+        : IsWeak ? Create(NDArray.Scalar(exact, dtype))
+        : Create(NDArray.FromDoubles(dtype, Value.Shape, Value.ToDoubles()));
 
     private static string KeyOf(NDArray v, bool weak)
     {
@@ -66,6 +74,8 @@ public sealed class Constant : Variable
             return Value.DType == DType.Bool
                 ? (Value.GetDouble(0) != 0 ? "true" : "false")
                 : Value.GetDouble(0).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        if (Value.Size <= 8 && Value.NDim == 1)
+            return "[" + string.Join(", ", Value.ToDoubles().Select(d => Value.DType == DType.Bool ? (d != 0 ? "true" : "false") : d.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]";
         return $"Constant{{{Value.DType.ShortName()}{NDArray.ShapeText(Value.ShapeSpan)}}}";
     }
 }

@@ -66,7 +66,7 @@ public sealed class ScalarOp
     {
         ScalarTyping.Arithmetic => NoBool(DTypes.Upcast(operands)),
         ScalarTyping.Float => DTypes.Upcast(operands).ToFloat(),
-        ScalarTyping.Compare => operands.All(t => t == DType.Bool) ? DType.Bool : NoBool(DTypes.Upcast(operands)),
+        ScalarTyping.Compare => operands.All(t => t == DType.Bool) && Name is "eq" or "neq" ? DType.Bool : NoBool(DTypes.Upcast(operands)),
         ScalarTyping.Logical => DType.Bool,
         ScalarTyping.Select => DTypes.Upcast(operands.Skip(1)),
         ScalarTyping.Fixed => FixedType!.Value,

@@ -1,118 +1,127 @@
 using Symbolic.Runtime;
-using static Symbolic.TensorMath;
 
 namespace Symbolic.Ops;
 
-/// <summary>The catalogue of scalar ops: one entry each, with everything about the op in that entry.</summary>
+/// <summary>
+/// The catalogue of scalar ops: one entry each, with its typing, evaluation and spellings. Their
+/// gradient rules are text, in Symbolic.Rewrite's gradients.rules; only the cast's, which depends on
+/// dtypes, is code here.
+/// </summary>
 public static class ScalarOps
 {
-    private static ScalarOp Unary(string name, ScalarTyping typing, Func<double, double> f, string cs, string cu, ScalarOp.GradRule? grad) =>
-        new(name, 1, typing, a => f(a[0]), cs, cu, grad);
+    private static ScalarOp Unary(string name, ScalarTyping typing, Func<double, double> f, string cs, string cu) =>
+        new(name, 1, typing, a => f(a[0]), cs, cu, null);
 
-    private static ScalarOp Binary(string name, ScalarTyping typing, Func<double, double, double> f, string cs, string cu, ScalarOp.GradRule? grad) =>
-        new(name, 2, typing, a => f(a[0], a[1]), cs, cu, grad);
+    private static ScalarOp Binary(string name, ScalarTyping typing, Func<double, double, double> f, string cs, string cu) =>
+        new(name, 2, typing, a => f(a[0], a[1]), cs, cu, null);
 
     public static readonly ScalarOp Add = Binary("add", ScalarTyping.Arithmetic, (a, b) => a + b,
-        "{0} + {1}", "{0} + {1}", (_, _, g) => [g, g]);
+        "{0} + {1}", "{0} + {1}");
 
     public static readonly ScalarOp Sub = Binary("sub", ScalarTyping.Arithmetic, (a, b) => a - b,
-        "{0} - {1}", "{0} - {1}", (_, _, g) => [g, Neg(g)]);
+        "{0} - {1}", "{0} - {1}");
 
     public static readonly ScalarOp Mul = Binary("mul", ScalarTyping.Arithmetic, (a, b) => a * b,
-        "{0} * {1}", "{0} * {1}", (x, _, g) => [Mul(g, x[1]), Mul(g, x[0])]);
+        "{0} * {1}", "{0} * {1}");
 
     public static readonly ScalarOp Div = Binary("true_div", ScalarTyping.Float, (a, b) => a / b,
-        "{0} / {1}", "{0} / {1}", (x, _, g) => [Div(g, x[1]), Neg(Div(Mul(g, x[0]), Sqr(x[1])))]);
+        "{0} / {1}", "{0} / {1}");
 
     public static readonly ScalarOp Pow = Binary("pow", ScalarTyping.Float, Math.Pow,
-        "{M}.Pow({0}, {1})", "pow{f}({0}, {1})",
-        (x, y, g) => [Mul(g, Mul(x[1], TensorMath.Pow(x[0], Sub(x[1], 1)))), Mul(g, Mul(y, Log(x[0])))]);
+        "{M}.Pow({0}, {1})", "pow{f}({0}, {1})");
 
     public static readonly ScalarOp Maximum = Binary("maximum", ScalarTyping.Arithmetic, Math.Max,
-        "{M}.Max({0}, {1})", "max({0}, {1})",
-        (x, _, g) => [Mul(g, Ge(x[0], x[1])), Mul(g, Lt(x[0], x[1]))]);
+        "{M}.Max({0}, {1})", "max({0}, {1})");
 
     public static readonly ScalarOp Minimum = Binary("minimum", ScalarTyping.Arithmetic, Math.Min,
-        "{M}.Min({0}, {1})", "min({0}, {1})",
-        (x, _, g) => [Mul(g, Le(x[0], x[1])), Mul(g, Gt(x[0], x[1]))]);
+        "{M}.Min({0}, {1})", "min({0}, {1})");
 
     public static readonly ScalarOp Neg = Unary("neg", ScalarTyping.Arithmetic, a => -a,
-        "-{0}", "-{0}", (_, _, g) => [TensorMath.Neg(g)]);
+        "-{0}", "-{0}");
 
     public static readonly ScalarOp Exp = Unary("exp", ScalarTyping.Float, Math.Exp,
-        "{M}.Exp({0})", "exp{f}({0})", (_, y, g) => [Mul(g, y)]);
+        "{M}.Exp({0})", "exp{f}({0})");
 
     public static readonly ScalarOp Log = Unary("log", ScalarTyping.Float, Math.Log,
-        "{M}.Log({0})", "log{f}({0})", (x, _, g) => [Div(g, x[0])]);
+        "{M}.Log({0})", "log{f}({0})");
 
     public static readonly ScalarOp Log1p = Unary("log1p", ScalarTyping.Float, ScalarMath.Log1p,
-        "{S}.Log1p({0})", "log1p{f}({0})", (x, _, g) => [Div(g, TensorMath.Add(x[0], 1))]);
+        "{S}.Log1p({0})", "log1p{f}({0})");
 
     public static readonly ScalarOp Expm1 = Unary("expm1", ScalarTyping.Float, ScalarMath.Expm1,
-        "{S}.Expm1({0})", "expm1{f}({0})", (_, y, g) => [Mul(g, TensorMath.Add(y, 1))]);
+        "{S}.Expm1({0})", "expm1{f}({0})");
 
     public static readonly ScalarOp Sqrt = Unary("sqrt", ScalarTyping.Float, Math.Sqrt,
-        "{M}.Sqrt({0})", "sqrt{f}({0})", (_, y, g) => [Div(Mul(g, 0.5), y)]);
+        "{M}.Sqrt({0})", "sqrt{f}({0})");
 
     public static readonly ScalarOp Sqr = Unary("sqr", ScalarTyping.Arithmetic, a => a * a,
-        "{0} * {0}", "{0} * {0}", (x, _, g) => [Mul(g, Mul(x[0], 2))]);
+        "{0} * {0}", "{0} * {0}");
 
     public static readonly ScalarOp Abs = Unary("abs", ScalarTyping.Arithmetic, Math.Abs,
-        "{S}.Abs({0})", "fabs{f}({0})", (x, _, g) => [Mul(g, Sign(x[0]))]);
+        "{S}.Abs({0})", "fabs{f}({0})");
 
     public static readonly ScalarOp Sign = Unary("sign", ScalarTyping.Arithmetic, ScalarMath.Sign,
-        "{S}.Sign({0})", "copysign{f}(({0}) != 0, {0})", (_, _, _) => [null]);
+        "{S}.Sign({0})", "copysign{f}(({0}) != 0, {0})");
 
     public static readonly ScalarOp Tanh = Unary("tanh", ScalarTyping.Float, Math.Tanh,
-        "{M}.Tanh({0})", "tanh{f}({0})", (_, y, g) => [Mul(g, Sub(1, Sqr(y)))]);
+        "{M}.Tanh({0})", "tanh{f}({0})");
 
     public static readonly ScalarOp Sigmoid = Unary("sigmoid", ScalarTyping.Float, ScalarMath.Sigmoid,
-        "{S}.Sigmoid({0})", "(1 / (1 + exp{f}(-({0}))))", (_, y, g) => [Mul(g, Mul(y, Sub(1, y)))]);
+        "{S}.Sigmoid({0})", "(1 / (1 + exp{f}(-({0}))))");
 
     public static readonly ScalarOp Softplus = Unary("softplus", ScalarTyping.Float, ScalarMath.Softplus,
-        "{S}.Softplus({0})", "(({0}) > 0 ? ({0}) + log1p{f}(exp{f}(-({0}))) : log1p{f}(exp{f}({0})))",
-        (x, _, g) => [Mul(g, TensorMath.Sigmoid(x[0]))]);
+        "{S}.Softplus({0})", "(({0}) > 0 ? ({0}) + log1p{f}(exp{f}(-({0}))) : log1p{f}(exp{f}({0})))");
 
     public static readonly ScalarOp Relu = Unary("relu", ScalarTyping.Arithmetic, ScalarMath.Relu,
-        "{S}.Relu({0})", "(({0}) < 0 ? 0 : ({0}))", (x, _, g) => [Mul(g, Gt(x[0], 0))]);
+        "{S}.Relu({0})", "(({0}) < 0 ? 0 : ({0}))");
 
     public static readonly ScalarOp Sin = Unary("sin", ScalarTyping.Float, Math.Sin,
-        "{M}.Sin({0})", "sin{f}({0})", (x, _, g) => [Mul(g, Cos(x[0]))]);
+        "{M}.Sin({0})", "sin{f}({0})");
 
     public static readonly ScalarOp Cos = Unary("cos", ScalarTyping.Float, Math.Cos,
-        "{M}.Cos({0})", "cos{f}({0})", (x, _, g) => [TensorMath.Neg(Mul(g, TensorMath.Sin(x[0])))]);
+        "{M}.Cos({0})", "cos{f}({0})");
 
     public static readonly ScalarOp Floor = Unary("floor", ScalarTyping.Arithmetic, Math.Floor,
-        "{S}.Floor({0})", "floor{f}({0})", (_, _, _) => [null]);
+        "{S}.Floor({0})", "floor{f}({0})");
 
     public static readonly ScalarOp Ceil = Unary("ceil", ScalarTyping.Arithmetic, Math.Ceiling,
-        "{S}.Ceil({0})", "ceil{f}({0})", (_, _, _) => [null]);
+        "{S}.Ceil({0})", "ceil{f}({0})");
 
     public static readonly ScalarOp Clip = new("clip", 3, ScalarTyping.Arithmetic, a => ScalarMath.Clip(a[0], a[1], a[2]),
-        "{S}.Clip({0}, {1}, {2})", "max(min({0}, {2}), {1})",
-        (x, _, g) => [Mul(g, And(Ge(x[0], x[1]), Le(x[0], x[2]))), Mul(g, Lt(x[0], x[1])), Mul(g, Gt(x[0], x[2]))]);
+        "{S}.Clip({0}, {1}, {2})", "max(min({0}, {2}), {1})", null);
 
-    public static readonly ScalarOp Eq = Binary("eq", ScalarTyping.Compare, (a, b) => a == b ? 1 : 0, "{0} == {1}", "{0} == {1}", null);
-    public static readonly ScalarOp Neq = Binary("neq", ScalarTyping.Compare, (a, b) => a != b ? 1 : 0, "{0} != {1}", "{0} != {1}", null);
-    public static readonly ScalarOp Lt = Binary("lt", ScalarTyping.Compare, (a, b) => a < b ? 1 : 0, "{0} < {1}", "{0} < {1}", null);
-    public static readonly ScalarOp Le = Binary("le", ScalarTyping.Compare, (a, b) => a <= b ? 1 : 0, "{0} <= {1}", "{0} <= {1}", null);
-    public static readonly ScalarOp Gt = Binary("gt", ScalarTyping.Compare, (a, b) => a > b ? 1 : 0, "{0} > {1}", "{0} > {1}", null);
-    public static readonly ScalarOp Ge = Binary("ge", ScalarTyping.Compare, (a, b) => a >= b ? 1 : 0, "{0} >= {1}", "{0} >= {1}", null);
-    public static readonly ScalarOp And = Binary("and", ScalarTyping.Logical, (a, b) => a != 0 && b != 0 ? 1 : 0, "{0} && {1}", "{0} && {1}", null);
-    public static readonly ScalarOp Or = Binary("or", ScalarTyping.Logical, (a, b) => a != 0 || b != 0 ? 1 : 0, "{0} || {1}", "{0} || {1}", null);
-    public static readonly ScalarOp Not = Unary("not", ScalarTyping.Logical, a => a != 0 ? 0 : 1, "!{0}", "!{0}", null);
+    public static readonly ScalarOp Eq = Binary("eq", ScalarTyping.Compare, (a, b) => a == b ? 1 : 0, "{0} == {1}", "{0} == {1}");
+    public static readonly ScalarOp Neq = Binary("neq", ScalarTyping.Compare, (a, b) => a != b ? 1 : 0, "{0} != {1}", "{0} != {1}");
+    public static readonly ScalarOp Lt = Binary("lt", ScalarTyping.Compare, (a, b) => a < b ? 1 : 0, "{0} < {1}", "{0} < {1}");
+    public static readonly ScalarOp Le = Binary("le", ScalarTyping.Compare, (a, b) => a <= b ? 1 : 0, "{0} <= {1}", "{0} <= {1}");
+    public static readonly ScalarOp Gt = Binary("gt", ScalarTyping.Compare, (a, b) => a > b ? 1 : 0, "{0} > {1}", "{0} > {1}");
+    public static readonly ScalarOp Ge = Binary("ge", ScalarTyping.Compare, (a, b) => a >= b ? 1 : 0, "{0} >= {1}", "{0} >= {1}");
+    public static readonly ScalarOp And = Binary("and", ScalarTyping.Logical, (a, b) => a != 0 && b != 0 ? 1 : 0, "{0} && {1}", "{0} && {1}");
+    public static readonly ScalarOp Or = Binary("or", ScalarTyping.Logical, (a, b) => a != 0 || b != 0 ? 1 : 0, "{0} || {1}", "{0} || {1}");
+    public static readonly ScalarOp Not = Unary("not", ScalarTyping.Logical, a => a != 0 ? 0 : 1, "!{0}", "!{0}");
 
     public static readonly ScalarOp Switch = new("switch", 3, ScalarTyping.Select, a => a[0] != 0 ? a[1] : a[2],
-        "{0} ? {1} : {2}", "{0} ? {1} : {2}",
-        (x, _, g) => [null, TensorMath.Switch(x[0], g, ZerosLike(g)), TensorMath.Switch(x[0], ZerosLike(g), g)]);
+        "{0} ? {1} : {2}", "{0} ? {1} : {2}", null);
 
     /// <summary>Second(a, b): b, broadcast to the shape a and b make together (Theano's fill).</summary>
     public static readonly ScalarOp Second = new("second", 2, ScalarTyping.SecondOperand, a => a[1],
-        "{1}", "{1}", (_, _, g) => [null, g]);
+        "{1}", "{1}", null);
 
     private static readonly Dictionary<DType, ScalarOp> Casts = Enum.GetValues<DType>().ToDictionary(t => t, t =>
         new ScalarOp($"cast{{{t.ShortName()}}}", 1, ScalarTyping.Fixed, a => t.Normalize(a[0]), "{0}", "{0}",
             (x, _, g) => x[0].DType.IsFloat() && t.IsFloat() ? [TensorMath.Cast(g, x[0].DType)] : [null], t));
 
     public static ScalarOp Cast(DType to) => Casts[to];
+
+    private static readonly Lazy<Dictionary<string, ScalarOp>> Named = new(() =>
+        typeof(ScalarOps).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(ScalarOp))
+            .Select(f => (ScalarOp)f.GetValue(null)!)
+            .ToDictionary(o => o.Name));
+
+    /// <summary>The scalar op of a given name (<c>add</c>, <c>exp</c>, <c>true_div</c>), casts excepted; null if none.</summary>
+    public static ScalarOp? ByName(string name) => Named.Value.GetValueOrDefault(name);
+
+    /// <summary>Every named scalar op (casts excepted).</summary>
+    public static IEnumerable<ScalarOp> All => Named.Value.Values;
 }

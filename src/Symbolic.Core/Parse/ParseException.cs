@@ -11,15 +11,16 @@ public sealed class ParseException : ArgumentException
 {
     /// <summary>
     /// The message reads <paramref name="what"/>, the position, then <paramref name="detail"/>
-    /// (such as <c>, found 'y'</c> or <c>; known: x, y</c>), then the line of text with a caret.
+    /// (such as <c>, found 'y'</c> or <c>; known: x, y</c>), then the line of text with a caret;
+    /// <paramref name="offset"/> is where, as an index into <paramref name="text"/> (its length for the end).
     /// </summary>
-    internal ParseException(string what, string text, int position, string? detail = null, Exception? inner = null)
-        : base(Format(what, text, position, detail), inner)
+    internal ParseException(string what, string text, int offset, string? detail = null, Exception? inner = null)
+        : base(Format(what, text, offset, detail), inner)
     {
         Reason = what + detail;
         Text = text;
-        Position = position;
-        (Line, Column) = LineAndColumn(text, position);
+        Position = offset + 1;
+        (Line, Column) = LineAndColumn(text, offset);
     }
 
     /// <summary>What went wrong, without the location: <c>expected ')', found the end of the text</c>.</summary>
@@ -28,7 +29,10 @@ public sealed class ParseException : ArgumentException
     /// <summary>The text that was parsed.</summary>
     public string Text { get; }
 
-    /// <summary>Where it went wrong: a character offset into <see cref="Text"/>, from 0 (the length of the text for its end).</summary>
+    /// <summary>
+    /// Where it went wrong: the number of the character, counting from 1 as the message does (one
+    /// past the last character for the end of the text); <c>Text[Position - 1]</c> is the character.
+    /// </summary>
     public int Position { get; }
 
     /// <summary>The line of <see cref="Position"/>, from 1.</summary>
@@ -40,8 +44,9 @@ public sealed class ParseException : ArgumentException
     private static string Format(string what, string text, int position, string? detail)
     {
         var (line, column) = LineAndColumn(text, position);
+        // Positions are told counting from 1, as lines and columns are.
         bool multiline = text.Contains('\n');
-        var sb = new StringBuilder(what).Append(" at position ").Append(position);
+        var sb = new StringBuilder(what).Append(" at position ").Append(position + 1);
         if (multiline) sb.Append(" (line ").Append(line).Append(", column ").Append(column).Append(')');
         sb.Append(detail);
         sb.Append(":\n");

@@ -116,6 +116,7 @@ public static class ScalarMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long Clip(long x, long lo, long hi) => Math.Max(Math.Min(x, hi), lo);
 
-    /// <summary>Conversion from float64 to int32 the way .NET does it: truncation, saturating, NaN to 0.</summary>
-    public static double ToInt32(double v) => DType.Int32.Normalize(v);
+    /// <summary>int64 to int32, saturating at the int32 range as every conversion to an integer type does here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int SaturateToInt32(long x) => (int)Math.Clamp(x, int.MinValue, int.MaxValue);
 }

@@ -23,7 +23,25 @@ public static class Gradient
             if (!w.DType.IsFloat())
                 throw new ArgumentException($"Grad: cannot differentiate with respect to {Op.Describe(w)}, which is not a float.", nameof(wrt));
         }
-        return Backward(cost, Constant.Scalar(1, cost.DType), wrt);
+        return Backward(Stabilized(cost, wrt), Constant.Scalar(1, cost.DType), wrt);
+    }
+
+    private static readonly Engine.RewriteOptions StabilizeOnly = new()
+    {
+        ExcludedPhases = new HashSet<string> { "specialize" },
+        ExcludeUnsafe = true,
+    };
+
+    /// <summary>
+    /// The cost in its stable form (canonicalize and stabilize phases, no unsafe rules), so that
+    /// the gradient is built from the stable formula: the gradient of a naive cross-entropy of a
+    /// softmax is then finite where the naive formula's would be NaN. Only done when every
+    /// <paramref name="wrt"/> is a leaf, which rewriting never removes.
+    /// </summary>
+    private static Variable Stabilized(Variable cost, IReadOnlyList<Variable> wrt)
+    {
+        if (wrt.Any(w => w.Owner is not null)) return cost;
+        return Engine.Rulebook.Engine.Run([cost], StabilizeOnly).Outputs[0];
     }
 
     /// <summary>The vector-Jacobian product: gradients of <paramref name="output"/> with respect to <paramref name="wrt"/>, seeded with <paramref name="seed"/> (same type as the output).</summary>
@@ -41,7 +59,7 @@ public static class Gradient
         {
             var node = order[n];
             if (!grads.TryGetValue(node.Output, out var g)) continue;
-            var inputGrads = node.Op.Grad(node, g);
+            var inputGrads = GradientRules.TryGet(node.Op, out var rule) ? rule.Apply(node, g) : node.Op.Grad(node, g);
             for (int i = 0; i < node.Inputs.Count; i++)
             {
                 var input = node.Inputs[i];

@@ -171,4 +171,10 @@ public static class T
     public static Variable[] Grad(Variable cost, params Variable[] wrt) => Gradient.Grad(cost, wrt);
 
     public static Variable Grad(Variable cost, Variable wrt) => Gradient.Grad(cost, [wrt])[0];
+
+    /// <summary>The derivatives of every element of <paramref name="y"/> with respect to <paramref name="x"/>, shape (size of y, *shape of x).</summary>
+    public static Variable Jacobian(Variable y, Variable x) => Rewrite.Differentiate.Jacobian.Of(y, x);
+
+    /// <summary>The second derivatives of a scalar cost with respect to <paramref name="x"/>, shape (size of x, *shape of x).</summary>
+    public static Variable Hessian(Variable cost, Variable x) => Rewrite.Differentiate.Jacobian.Hessian(cost, x);
 }

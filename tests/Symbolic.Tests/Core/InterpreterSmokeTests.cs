@@ -40,3 +40,44 @@ public class DebugPrintSmokeTests
             text);
     }
 }
+
+public class JacobianSmokeTests
+{
+    [Fact]
+    public void JacobianOfSquareIsDiagonalOfTwiceX()
+    {
+        var x = T.Vector("x", DType.Float64);
+        var j = T.Jacobian(x * x, x);
+        var v = NDArray.From(new double[] { 1, 2, 3 }, 3);
+        var r = Interpreter.Evaluate(j, (x, v));
+        Assert.Equal([3, 3], r.Shape);
+        Assert.Equal(new double[] { 2, 0, 0, 0, 4, 0, 0, 0, 6 }, r.ToArray<double>());
+    }
+
+    [Fact]
+    public void HessianOfCubicSum()
+    {
+        var x = T.Vector("x", DType.Float64);
+        var h = T.Hessian(T.Sum(x * x * x), x);
+        var r = Interpreter.Evaluate(h, (x, NDArray.From(new double[] { 1, -2 }, 2)));
+        Assert.Equal(new double[] { 6, 0, 0, -12 }, r.ToArray<double>());
+    }
+}
+
+public class WeakConstantTests
+{
+    [Fact]
+    public void BareNumbersTakeTheTensorsDtypeAtFullPrecision()
+    {
+        var d = T.Matrix("d", DType.Float64);
+        var f = T.Matrix("f");
+        var i = T.Vector("i", DType.Int32);
+        Assert.Equal(0.1, ((Constant)(d * 0.1).Owner!.Inputs[1]).Value.Item<double>());
+        Assert.Equal(0.1f, ((Constant)(f * 0.1).Owner!.Inputs[1]).Value.Item<float>());
+        Assert.Equal(DType.Float32, (1 - f).DType);
+        Assert.Equal(DType.Float32, (f - 0.01 * f).DType);
+        Assert.Equal(DType.Int32, (i * 2).DType);
+        Assert.Equal(T.FloatX, (i * 0.5).DType);
+        Assert.Equal(DType.Int64, (T.Gt(f, 0) * 2).DType);
+    }
+}

@@ -80,6 +80,44 @@ public class CliTests
     }
 
     [Fact]
+    public void OptimizeShowsTheOptimizedGraphAndTheRewrites()
+    {
+        var (code, output, err) = Run("optimize", "log(1 + exp(x))", "--vars", "x:vector:float64");
+        Assert.Equal(CliApp.Ok, code);
+        Assert.Equal("", err);
+        Assert.StartsWith("softplus [id A] <float64 (?,)>\n", output);
+        Assert.Contains("\nrewrites:\n", output);
+        Assert.Contains("softplus-from-log1p-exp", output);
+    }
+
+    [Fact]
+    public void OptimizeWithNothingToRewrite()
+    {
+        var (code, output, _) = Run("optimize", "x", "--vars", "x:matrix");
+        Assert.Equal(CliApp.Ok, code);
+        Assert.EndsWith("rewrites:\n(none)\n", output);
+    }
+
+    [Fact]
+    public void SourceShowsTheGeneratedProgram()
+    {
+        var (code, output, _) = Run("source", "tanh(x)", "--vars", "x:matrix");
+        Assert.Equal(CliApp.Ok, code);
+        Assert.Contains("MathF.Tanh", output);
+        var x = T.Matrix("x");
+        Assert.Equal(Function.Emit([x], [T.Tanh(x)], CompileOptions.Default).Source, output);
+    }
+
+    [Fact]
+    public void SourceOfSeveralExpressions()
+    {
+        var (code, output, _) = Run("source", "exp(x)", "sum(x)", "--vars", "x:vector");
+        Assert.Equal(CliApp.Ok, code);
+        var x = T.Vector("x");
+        Assert.Equal(Function.Emit([x], [T.Exp(x), T.Sum(x)], CompileOptions.Default).Source, output);
+    }
+
+    [Fact]
     public void AnExpressionMayStartWithAMinus()
     {
         var (code, output, _) = Run("graph", "-x**2", "--vars", "x:scalar");
@@ -126,12 +164,16 @@ public class CliTests
         Assert.Equal(CliApp.Usage(), output);
         Assert.Contains("symbolic graph <expr>...", output);
         Assert.Contains("symbolic dot <expr>...", output);
+        Assert.Contains("symbolic optimize <expr>...", output);
+        Assert.Contains("symbolic source <expr>...", output);
         Assert.Contains("kinds:  scalar, vector, matrix, tensor3, tensor4, row, col", output);
     }
 
     [Theory]
     [InlineData("graph", "--help")]
     [InlineData("dot", "-h")]
+    [InlineData("optimize", "--help")]
+    [InlineData("source", "-?")]
     [InlineData("help", "graph")]
     public void CommandHelp(string first, string second)
     {
@@ -155,7 +197,7 @@ public class CliTests
         var (code, output, err) = Run("frobnicate", "x");
         Assert.Equal(CliApp.UsageError, code);
         Assert.Equal("", output);
-        Assert.Equal("symbolic: unknown command 'frobnicate'; commands: graph, dot, functions.\nRun 'symbolic --help' for usage.\n", err);
+        Assert.Equal("symbolic: unknown command 'frobnicate'; commands: graph, optimize, source, dot, functions.\nRun 'symbolic --help' for usage.\n", err);
     }
 
     [Fact]
@@ -226,7 +268,7 @@ public class CliTests
         var (code, output, err) = Run("graph", "exp(x + 1", "--vars", "x:matrix");
         Assert.Equal(CliApp.ExpressionError, code);
         Assert.Equal("", output);
-        Assert.Equal("symbolic: expected ',' or ')' at position 9, found the end of the text:\n  exp(x + 1\n           ^\n", err);
+        Assert.Equal("symbolic: expected ',' or ')' at position 10, found the end of the text:\n  exp(x + 1\n           ^\n", err);
     }
 
     [Fact]
@@ -234,7 +276,7 @@ public class CliTests
     {
         var (code, _, err) = Run("dot", "exp(x)");
         Assert.Equal(CliApp.ExpressionError, code);
-        Assert.StartsWith("symbolic: unknown variable 'x' at position 4; known: none", err);
+        Assert.StartsWith("symbolic: unknown variable 'x' at position 5; known: none", err);
         Assert.EndsWith("Declare the variables an expression uses with --vars, as in --vars x:matrix,y:vector:int64.\n", err);
     }
 
@@ -244,6 +286,6 @@ public class CliTests
         var (code, output, err) = Run("graph", "exp(x)", "exp(y)", "--vars", "x:matrix");
         Assert.Equal(CliApp.ExpressionError, code);
         Assert.Equal("", output);
-        Assert.StartsWith("symbolic: unknown variable 'y' at position 4; known: x:", err);
+        Assert.StartsWith("symbolic: unknown variable 'y' at position 5; known: x:", err);
     }
 }

@@ -1,3 +1,5 @@
+using Symbolic.Tests.Infrastructure;
+
 namespace Symbolic.Tests.Text;
 
 /// <summary>Graphs shared by the snapshot tests.</summary>

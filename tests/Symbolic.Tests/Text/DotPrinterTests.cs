@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Symbolic.Print;
+using Symbolic.Tests.Infrastructure;
 
 namespace Symbolic.Tests.Text;
 

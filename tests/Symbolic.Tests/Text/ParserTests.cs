@@ -278,7 +278,7 @@ public class ParserTests
     {
         const int depth = 100_000;
         var e = Assert.Throws<ParseException>(() => P(new string('(', depth) + "x" + new string(')', depth)));
-        Assert.StartsWith("the expression is nested too deeply at position 0; split it into parts", e.Message);
+        Assert.StartsWith("the expression is nested too deeply at position 1; split it into parts", e.Message);
         Assert.Throws<ParseException>(() => P(new string('-', depth) + "x"));
     }
 

@@ -1,0 +1,36 @@
+namespace Symbolic.CodeGen.Cpu.Render;
+
+/// <summary>The small table that differs between C# and the other renderers: type names and conversions.</summary>
+internal static class CSharpNames
+{
+    public static string Type(DType t) => t switch
+    {
+        DType.Bool => "bool",
+        DType.Int32 => "int",
+        DType.Int64 => "long",
+        DType.Float32 => "float",
+        DType.Float64 => "double",
+        _ => throw new ArgumentOutOfRangeException(nameof(t)),
+    };
+
+    /// <summary>An expression converting <paramref name="expr"/> from one element type to another, as the reference interpreter does.</summary>
+    public static string Convert(string expr, DType from, DType to)
+    {
+        if (from == to) return expr;
+        if (to == DType.Bool) return $"({expr} != 0)";
+        if (from == DType.Bool) return $"({expr} ? ({Type(to)})1 : ({Type(to)})0)";
+        if (from == DType.Int64 && to == DType.Int32) return $"Sm.SaturateToInt32({expr})";
+        return $"(({Type(to)}){expr})";
+    }
+
+    /// <summary>Text safe inside a <c>//</c> comment: every character C# could read as a line break (or any other control character) becomes '?'.</summary>
+    public static string CommentText(string text) =>
+        new(text.Select(c => char.IsControl(c) || c is '\u0085' or '\u2028' or '\u2029' ? '?' : c).ToArray());
+
+    /// <summary>An identifier-safe form of an op name, for kernel names.</summary>
+    public static string Ident(string opName)
+    {
+        var chars = opName.TakeWhile(c => c != '{').Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray();
+        return new string(chars);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text;
+
+namespace Symbolic.CodeGen.Cpu.Render;
+
+/// <summary>Indented text, one line at a time.</summary>
+internal sealed class CodeWriter
+{
+    private readonly StringBuilder sb = new();
+    private int indent;
+
+    public CodeWriter Line(string text = "")
+    {
+        if (text.Length > 0) sb.Append(' ', indent * 4).Append(text);
+        sb.Append('\n');
+        return this;
+    }
+
+    public CodeWriter Open(string text)
+    {
+        Line(text);
+        Line("{");
+        indent++;
+        return this;
+    }
+
+    public CodeWriter Close(string suffix = "")
+    {
+        indent--;
+        return Line("}" + suffix);
+    }
+
+    public override string ToString() => sb.ToString();
+}

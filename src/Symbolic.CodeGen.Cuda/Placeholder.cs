@@ -1,1 +1,0 @@
-namespace Symbolic; internal static class Placeholder {}

@@ -1,0 +1,94 @@
+using Symbolic.Ops;
+using Symbolic.Rewrite.Engine;
+
+namespace Symbolic.Rewrite.Canonicalize;
+
+/// <summary>Canonicalizations that need structure rather than a pattern: folding, merging chains of reductions and dimshuffles, dropping no-op reshapes.</summary>
+public static class StructuralRules
+{
+    /// <summary>The largest constant folding may create, in elements.</summary>
+    public const int FoldLimit = 1 << 16;
+
+    public static IEnumerable<IRewriter> All() =>
+    [
+        new CodeRewriter("constant-fold", null, ConstantFold),
+        new CodeRewriter("merge-dimshuffles", "dimshuffle", MergeDimShuffles),
+        new CodeRewriter("merge-sums", "sum", MergeReductions),
+        new CodeRewriter("merge-maxes", "max", MergeReductions),
+        new CodeRewriter("merge-mins", "min", MergeReductions),
+        new CodeRewriter("merge-prods", "prod", MergeReductions),
+        new CodeRewriter("drop-noop-reshape", "reshape", DropNoopReshape),
+        new CodeRewriter("shape-through-elemwise", "shape", ShapeThroughElemwise),
+    ];
+
+    /// <summary>Evaluates a node whose inputs are all constants (with the interpreter) into a constant.</summary>
+    public static Variable? ConstantFold(Variable v)
+    {
+        var node = v.Owner!;
+        if (node.Inputs.Count == 0 || node.Op is Map || !node.Inputs.All(i => i is Constant)) return null;
+        if (v.Type.Shape.Any(d => d is null)) return null;
+        long size = v.Type.Shape.Aggregate(1L, (a, d) => a * d!.Value);
+        if (size > FoldLimit) return null;
+        return Constant.Create(Interpreter.Evaluate([v])[0]);
+    }
+
+    /// <summary>dimshuffle(dimshuffle(x)) as one dimshuffle; an identity dimshuffle as x.</summary>
+    public static Variable? MergeDimShuffles(Variable v)
+    {
+        var outer = (DimShuffle)v.Owner!.Op;
+        var inner = v.Owner.Inputs[0];
+        if (inner.Owner?.Op is DimShuffle innerOp)
+        {
+            var composed = outer.Pattern.Select(p => p < 0 ? (object)'x' : innerOp.Pattern[p] < 0 ? 'x' : (object)innerOp.Pattern[p]).ToArray();
+            return TensorMath.DimShuffle(inner.Owner.Inputs[0], composed);
+        }
+        return null;
+    }
+
+    /// <summary>A sum (max, min, prod) over axes B of a sum (max, min, prod) over axes A, both keeping dims or neither, as one reduction.</summary>
+    public static Variable? MergeReductions(Variable v)
+    {
+        var outer = (Reduce)v.Owner!.Op;
+        var inner = v.Owner.Inputs[0];
+        if (inner.Owner?.Op is not Reduce innerOp || innerOp.Kind != outer.Kind || innerOp.KeepDims != outer.KeepDims) return null;
+        var x = inner.Owner.Inputs[0];
+        // Map the outer axes back to x's axes.
+        var remaining = Enumerable.Range(0, x.NDim).Where(d => innerOp.KeepDims || !innerOp.Axes.Contains(d)).ToArray();
+        var axes = innerOp.Axes.Concat(outer.Axes.Select(a => remaining[a])).Distinct().Order().ToArray();
+        return Apply.Make(new Reduce(outer.Kind, axes, outer.KeepDims), x);
+    }
+
+    /// <summary>A reshape to the shape its input already has.</summary>
+    public static Variable? DropNoopReshape(Variable v)
+    {
+        var node = v.Owner!;
+        var x = node.Inputs[0];
+        if (x.NDim != v.NDim) return null;
+        for (int d = 0; d < x.NDim; d++)
+        {
+            var s = node.Inputs[d + 1];
+            bool same = s is Constant c && x.Type.Shape[d] is { } known && c.ScalarValue == known
+                || s.Owner?.Op is ShapeOf so && so.Axis == d && ReferenceEquals(s.Owner.Inputs[0], x);
+            if (!same) return null;
+        }
+        return x;
+    }
+
+    /// <summary>
+    /// The size of a dimension of an elementwise result read from an operand that has that
+    /// dimension unbroadcast, so that asking for a shape does not keep the result's computation alive.
+    /// </summary>
+    public static Variable? ShapeThroughElemwise(Variable v)
+    {
+        var node = v.Owner!;
+        int axis = ((ShapeOf)node.Op).Axis;
+        var x = node.Inputs[0];
+        if (x.Owner is not { Op: Elemwise or StopGradient } inner) return null;
+        foreach (var operand in inner.Inputs)
+        {
+            int k = axis - (x.NDim - operand.NDim);
+            if (k >= 0 && operand.Type.Shape[k] != 1 && operand is not Constant) return TensorMath.ShapeOf(operand, k);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,53 @@
+namespace Symbolic.Rewrite.Rules;
+
+/// <summary>
+/// A condition after <c>if</c>: a predicate on bound variables, such as <c>const(x)</c>,
+/// <c>float(x)</c>, <c>ndim(x, 2)</c>, <c>scalar(x)</c>, <c>bcast(x, 0)</c> or <c>value(c, 1)</c>;
+/// <c>not</c> before it negates it.
+/// </summary>
+public sealed record RuleCondition(string Predicate, string Variable, IReadOnlyList<double> Numbers, bool Negated)
+{
+    public static readonly IReadOnlySet<string> Known = new HashSet<string>
+    {
+        "const", "float", "int", "ndim", "scalar", "bcast", "value", "shifted",
+    };
+
+    /// <summary>Evaluates the condition on the bindings of a match.</summary>
+    public bool Holds(Match match)
+    {
+        bool r = Evaluate(match);
+        return Negated ? !r : r;
+    }
+
+    private bool Evaluate(Match match)
+    {
+        var v = match.Vars[Variable];
+        switch (Predicate)
+        {
+            case "const": return v is Constant;
+            case "float": return v.DType.IsFloat();
+            case "int": return !v.DType.IsFloat();
+            case "scalar": return v.NDim == 0;
+            case "ndim": return v.NDim == (int)Numbers[0];
+            case "bcast":
+            {
+                int d = (int)Numbers[0];
+                d = d < 0 ? d + v.NDim : d;
+                return d >= 0 && d < v.NDim && v.Type.Shape[d] == 1;
+            }
+            case "value": return v is Constant c && Matcher.AllEqual(c, Numbers[0]);
+            case "shifted": return IsShifted(v);
+            default: throw new InvalidOperationException($"Unknown condition '{Predicate}'.");
+        }
+    }
+
+    /// <summary>True for <c>y - stop_gradient(max(y))</c>, the max-shifted form the stable softmax family works on.</summary>
+    public static bool IsShifted(Variable v) =>
+        v.Owner is { Op: Symbolic.Ops.Elemwise { Scalar.Name: "sub" } } sub
+        && sub.Inputs[1].Owner is { Op: Symbolic.Ops.StopGradient } sg
+        && sg.Inputs[0].Owner is { Op: Symbolic.Ops.Reduce { Kind: Symbolic.Ops.ReduceKind.Max } } max
+        && ReferenceEquals(max.Inputs[0], sub.Inputs[0]);
+
+    public override string ToString() =>
+        $"{(Negated ? "not " : "")}{Predicate}({string.Join(", ", new[] { Variable }.Concat(Numbers.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))))})";
+}

@@ -1,0 +1,21 @@
+namespace Symbolic;
+
+/// <summary>How <see cref="Function.Compile"/> builds a function.</summary>
+public sealed record CompileOptions
+{
+    public Device Device { get; init; } = Device.Cpu;
+
+    /// <summary>Run the rewrite phases (canonicalize, stabilize, specialize). Off: the graph is compiled as built.</summary>
+    public bool Optimize { get; init; } = true;
+
+    /// <summary>Rules left out, by name (see <c>f.RewriteTrace</c> for the names that fire).</summary>
+    public IReadOnlyCollection<string> ExcludeRules { get; init; } = [];
+
+    /// <summary>Phases left out, by name: merge, canonicalize, stabilize, specialize.</summary>
+    public IReadOnlyCollection<string> ExcludePhases { get; init; } = [];
+
+    /// <summary>Leave out the rules that can change IEEE results (x - x to 0, x / x to 1, x * 0 to 0).</summary>
+    public bool ExcludeUnsafeRules { get; init; }
+
+    public static CompileOptions Default { get; } = new();
+}

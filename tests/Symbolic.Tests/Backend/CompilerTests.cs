@@ -1,0 +1,123 @@
+using Symbolic.CodeGen.Cpu.Compile;
+
+namespace Symbolic.Tests.Backend;
+
+/// <summary>The generated program as text and as compiled: one method per kernel, names from positions, determinism, the Roslyn cache, compile errors.</summary>
+public class CompilerTests
+{
+    private static Function Network(string xName, string wName)
+    {
+        var x = T.Matrix(xName);
+        var y = T.Vector("labels", DType.Int64);
+        var w = T.Matrix(wName);
+        var loss = T.Mean(T.CategoricalCrossentropy(T.Softmax(T.Dot(T.Tanh(x), w)), y));
+        return Function.Compile([x, y, w], [loss, T.Grad(loss, w), T.Argmax(T.Dot(x, w), 1)]);
+    }
+
+    [Fact]
+    public void EveryKernelIsOneMethodOfTheProgram()
+    {
+        var f = Network("x", "w");
+        Assert.NotEmpty(f.Kernels);
+        Assert.Equal(f.Kernels.Count, f.Kernels.Select(k => k.Name).Distinct().Count());
+        foreach (var k in f.Kernels)
+        {
+            Assert.Equal("csharp", k.Language);
+            Assert.Contains(k.Source.TrimEnd('\n').Split('\n')[^1].Trim(), f.Source);
+            Assert.Contains($" {k.Name}(", k.Source);
+            Assert.Contains($"{k.Name}(shapes", f.Source);
+        }
+        Assert.Contains("public static void Run(", f.Source);
+    }
+
+    [Fact]
+    public void NamesNeverReachTheSourceSoRenamedGraphsGiveTheSameProgram()
+    {
+        var a = Network("first_input_name", "weights_named_here");
+        var b = Network("another", "name");
+        Assert.Equal(a.Source, b.Source);
+        Assert.DoesNotContain("first_input_name", a.Source);
+        Assert.DoesNotContain("weights_named_here", a.Source);
+        Assert.DoesNotContain("labels", a.Source);
+    }
+
+    [Fact]
+    public void TheSameGraphCompiledTwiceHitsTheCache()
+    {
+        var f = Network("x", "w");
+        Assert.True(RoslynCompiler.IsCached(f.Source));
+        var g = Network("x", "w");
+        Assert.Equal(f.Source, g.Source);
+        Assert.Same(RoslynCompiler.Load(f.Source), RoslynCompiler.Load(g.Source));
+    }
+
+    [Fact]
+    public void CompileErrorsRaiseWithDiagnosticsAndSource()
+    {
+        const string source = "namespace Symbolic.Generated; public static class SymbolicProgram { static int F() { return undefined_thing; } }";
+        var e = Assert.Throws<InvalidOperationException>(() => RoslynCompiler.Load(source));
+        Assert.Contains("CS0103", e.Message);
+        Assert.Contains("undefined_thing", e.Message);
+        Assert.Contains(source, e.Message);
+    }
+
+    [Fact]
+    public void IdentifiersComeFromPositionsAndAreStable()
+    {
+        var x = T.Vector("x");
+        var f = Function.Compile([x], [T.Exp(x) + T.Sum(x)]);
+        Assert.Equal(["K0_exp", "K1_sum", "K2_add"], f.Kernels.Select(k => k.Name).ToArray());
+        Assert.Contains("var d0 = (float[])inputs[0];", f.Source);
+    }
+
+    [Fact]
+    public void ConstantsTravelInATableWithTheirExactValues()
+    {
+        var x = T.Vector("x", DType.Float64);
+        var special = T.Constant(NDArray.From(new[] { double.NaN, double.PositiveInfinity, -0.0, 1e-310, 0.1 }, 5));
+        var f = Function.Compile([x], [x + special, x * 0.1, T.Cast(x, DType.Float32) * 1e30]);
+        var outs = f.Invoke(NDArray.From(new[] { 1.0, 2, 3, 4, 5 }, 5));
+        Assert.Equal(new[] { double.NaN, double.PositiveInfinity, 3, 4 + 1e-310, 5.1 }, outs[0].ToArray<double>());
+        Assert.Equal(new[] { 0.1, 0.2, 0.30000000000000004, 0.4, 0.5 }, outs[1].ToArray<double>());
+        Assert.Equal(1e30f, outs[2].ToArray<float>()[0]);
+    }
+
+    [Fact]
+    public void EmitRendersTheSameProgramCompileBuilds()
+    {
+        var x = T.Matrix("x");
+        var f = Function.Compile([x], [T.Softmax(x)]);
+        var r = Function.Emit([x], [T.Softmax(x)], new CompileOptions());
+        Assert.Equal(f.Source, r.Source);
+        Assert.Equal(f.Kernels.Select(k => k.Source), r.Kernels.Select(k => k.Source));
+        Assert.Null(r.Ptx);
+    }
+
+    [Fact]
+    public void CudaIsUnavailableForCompileAndEmit()
+    {
+        var x = T.Vector("x");
+        var options = new CompileOptions();
+        var cuda = options with { Device = Device.Cuda };
+        Assert.Equal(Device.Cpu, options.Device);
+        Assert.True(options.Optimize);
+        var e = Assert.Throws<DeviceUnavailableException>(() => Function.Compile([x], [x + 1], options: cuda));
+        Assert.Contains("CUDA", e.Message);
+        Assert.Contains("CUDA", Assert.Throws<DeviceUnavailableException>(() => Function.Emit([x], [x + 1], cuda)).Message);
+    }
+
+    [Fact]
+    public void ArrayAndCollectionExpressionFormsBothCompile()
+    {
+        var x = T.Matrix("x");
+        var y = T.Vector("y", DType.Int64);
+        var w = T.Shared(NDArray.Zeros(DType.Float32, 3, 2), "w");
+        var loss = T.Mean(T.CategoricalCrossentropy(T.Softmax(T.Dot(x, w)), y));
+        var f = Function.Compile(new[] { x, y }, new[] { loss }, updates: new[] { (w, w - 0.1 * T.Grad(loss, w)) });
+        var g = Function.Compile([x, y], [loss], updates: [(w, w - 0.1 * T.Grad(loss, w))], options: new CompileOptions { Optimize = false });
+        var xs = NDArray.From(new float[] { 1, 0, 0, 0, 1, 0 }, 2, 3);
+        var ys = NDArray.From(new long[] { 0, 1 }, 2);
+        Assert.Equal(MathF.Log(2), f.Invoke(xs, ys)[0].Item<float>(), 5);
+        Assert.True(g.Invoke(xs, ys)[0].Item<float>() < MathF.Log(2));
+    }
+}
