@@ -269,3 +269,15 @@ public class GradientErrorTests
         Assert.Equal(new float[2], r.ToArray<float>());
     }
 }
+
+public class CornerCaseGradientTests
+{
+    [Fact]
+    public void CrossentropyOfIntegerLabelsOverSeveralLeadingAxes()
+    {
+        var x = T.Tensor3("x", DType.Float64);
+        var y = T.Matrix("y", DType.Int64);
+        Check([x], v => T.Sum(T.CategoricalCrossentropy(T.Softmax(v[0]), y) * T.Constant(NDArray.From(new double[] { 1, 2, 3, 4 }, 2, 2))),
+            [Rand(31, [2, 2, 3])], extra: [y], extraValues: [NDArray.From(new long[] { 2, 0, 1, 1 }, 2, 2)]);
+    }
+}

@@ -1,0 +1,27 @@
+using static Symbolic.Tests.Backend.BackendHarness;
+
+namespace Symbolic.Tests.Core;
+
+/// <summary>Values NumPy gives for corner cases, checked in the interpreter and in the compiled C#.</summary>
+public class NumPySemanticsTests
+{
+    private static NDArray[] Run(Variable[] inputs, Variable[] outputs, params NDArray[] values)
+    {
+        AgreesWithInterpreter(inputs, outputs, values);
+        var given = new Dictionary<Variable, NDArray>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < inputs.Length; i++) given[inputs[i]] = values[i];
+        return Interpreter.Evaluate(outputs, given);
+    }
+
+    [Fact]
+    public void CrossentropyOfIntegerLabelsOverSeveralLeadingAxesPicksOneEntryPerDistribution()
+    {
+        var p = T.Tensor3("p", DType.Float64);
+        var y = T.Matrix("y", DType.Int64);
+        var probs = new double[] { 0.2, 0.3, 0.5, 0.6, 0.3, 0.1, 0.1, 0.1, 0.8, 0.25, 0.25, 0.5 };
+        var got = Run([p, y], [T.CategoricalCrossentropy(p, y)],
+            NDArray.From(probs, 2, 2, 3), NDArray.From(new long[] { 2, 0, 1, 1 }, 2, 2))[0];
+        Assert.Equal([2, 2], got.Shape);
+        Assert.Equal(new[] { -Math.Log(0.5), -Math.Log(0.6), -Math.Log(0.1), -Math.Log(0.25) }, got.ToArray<double>());
+    }
+}
