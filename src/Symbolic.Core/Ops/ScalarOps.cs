@@ -88,7 +88,7 @@ public static class ScalarOps
         "{S}.Ceil({0})", "ceil{f}({0})");
 
     public static readonly ScalarOp Clip = new("clip", 3, ScalarTyping.Arithmetic, a => ScalarMath.Clip(a[0], a[1], a[2]),
-        "{S}.Clip({0}, {1}, {2})", "max(min({0}, {2}), {1})", null);
+        "{S}.Clip({0}, {1}, {2})", "min(max({0}, {1}), {2})", null);
 
     public static readonly ScalarOp Eq = Binary("eq", ScalarTyping.Compare, (a, b) => a == b ? 1 : 0, "{0} == {1}", "{0} == {1}");
     public static readonly ScalarOp Neq = Binary("neq", ScalarTyping.Compare, (a, b) => a != b ? 1 : 0, "{0} != {1}", "{0} != {1}");

@@ -103,18 +103,18 @@ public static class ScalarMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long Ceil(long x) => x;
 
-    /// <summary>Clip to [lo, hi] as NumPy does: max(min(x, hi), lo), NaN propagating.</summary>
+    /// <summary>Clip to [lo, hi] as NumPy does: min(max(x, lo), hi), NaN propagating; where lo &gt; hi every result is hi.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Clip(double x, double lo, double hi) => Math.Max(Math.Min(x, hi), lo);
+    public static double Clip(double x, double lo, double hi) => Math.Min(Math.Max(x, lo), hi);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Clip(float x, float lo, float hi) => MathF.Max(MathF.Min(x, hi), lo);
+    public static float Clip(float x, float lo, float hi) => MathF.Min(MathF.Max(x, lo), hi);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Clip(int x, int lo, int hi) => Math.Max(Math.Min(x, hi), lo);
+    public static int Clip(int x, int lo, int hi) => Math.Min(Math.Max(x, lo), hi);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static long Clip(long x, long lo, long hi) => Math.Max(Math.Min(x, hi), lo);
+    public static long Clip(long x, long lo, long hi) => Math.Min(Math.Max(x, lo), hi);
 
     /// <summary>int64 to int32, saturating at the int32 range as every conversion to an integer type does here.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

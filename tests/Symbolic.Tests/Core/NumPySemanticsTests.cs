@@ -24,4 +24,18 @@ public class NumPySemanticsTests
         Assert.Equal([2, 2], got.Shape);
         Assert.Equal(new[] { -Math.Log(0.5), -Math.Log(0.6), -Math.Log(0.1), -Math.Log(0.25) }, got.ToArray<double>());
     }
+
+    [Theory]
+    [InlineData(DType.Float64)]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Int32)]
+    [InlineData(DType.Int64)]
+    public void ClipWithLowAboveHighGivesHighEverywhere(DType dtype)
+    {
+        // np.clip(a, lo, hi) is np.minimum(np.maximum(a, lo), hi): with lo > hi every element is hi.
+        var x = T.Vector("x", dtype);
+        var got = Run([x], [T.Clip(x, 3, 1), T.Clip(x, 0, 2)], NDArray.FromDoubles(dtype, [4], [0, 2, 5, -1]));
+        Assert.Equal(new double[] { 1, 1, 1, 1 }, got[0].ToArray<double>());
+        Assert.Equal(new double[] { 0, 2, 2, 0 }, got[1].ToArray<double>());
+    }
 }

@@ -280,4 +280,12 @@ public class CornerCaseGradientTests
         Check([x], v => T.Sum(T.CategoricalCrossentropy(T.Softmax(v[0]), y) * T.Constant(NDArray.From(new double[] { 1, 2, 3, 4 }, 2, 2))),
             [Rand(31, [2, 2, 3])], extra: [y], extraValues: [NDArray.From(new long[] { 2, 0, 1, 1 }, 2, 2)]);
     }
+
+    [Fact]
+    public void ClipWithLowAboveHighSendsEverythingToHigh()
+    {
+        var (x, lo, hi) = (T.Vector("x", DType.Float64), T.Vector("lo", DType.Float64), T.Vector("hi", DType.Float64));
+        Check([x, lo, hi], v => T.Sum(T.Clip(v[0], v[1], v[2]) * T.Constant(NDArray.From(new double[] { 1, 2, 3, 4, 5 }, 5))),
+            [NDArray.From(new double[] { 1.5, -3, 5, 0.5, 0.2 }, 5), NDArray.From(new double[] { 2, 2, 2, 0, 0 }, 5), NDArray.From(new double[] { 1, 1, 1, 1, 1 }, 5)]);
+    }
 }
