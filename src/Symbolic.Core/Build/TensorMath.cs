@@ -122,8 +122,9 @@ public static class TensorMath
         return r;
     }
 
+    /// <summary>An axis in [-ndim, ndim) made non-negative; anything outside raises, naming the axis as given.</summary>
     private static int NormalizeAxis(Variable x, int axis, string what, int ndim) =>
-        axis < 0 ? axis + ndim : axis < ndim ? axis
+        axis >= -ndim && axis < ndim ? (axis < 0 ? axis + ndim : axis)
             : throw new ArgumentException($"{what}: axis {axis} is out of range for {Op.Describe(x)} (rank {x.NDim}).", nameof(axis));
 
     // ---- linear algebra and shape ------------------------------------------------------------

@@ -38,4 +38,24 @@ public class NumPySemanticsTests
         Assert.Equal(new double[] { 1, 1, 1, 1 }, got[0].ToArray<double>());
         Assert.Equal(new double[] { 0, 2, 2, 0 }, got[1].ToArray<double>());
     }
+
+    public static TheoryData<string, Func<Variable>> AxisBelowMinusRank() => new()
+    {
+        { "Softmax", () => T.Softmax(T.Matrix("m"), -3) },
+        { "LogSoftmax", () => T.LogSoftmax(T.Matrix("m"), -3) },
+        { "Stack", () => T.Stack([T.Matrix("m"), T.Matrix("m")], -4) },
+        { "Concatenate", () => T.Concatenate([T.Matrix("m"), T.Matrix("m")], -3) },
+        { "Shape", () => TensorMath.ShapeOf(T.Matrix("m"), -3) },
+    };
+
+    [Theory]
+    [MemberData(nameof(AxisBelowMinusRank))]
+    public void AnAxisBelowMinusTheRankIsAnErrorNamingIt(string what, Func<Variable> build)
+    {
+        // Axes count from the end down to -ndim (-ndim - 1 for Stack's new axis); one further is out of range, not another axis.
+        var e = Assert.Throws<ArgumentException>(build);
+        Assert.Contains(what, e.Message);
+        Assert.Contains("out of range", e.Message);
+        Assert.Matches(what == "Stack" ? "axis -4 " : "axis -3 ", e.Message);
+    }
 }
