@@ -58,4 +58,28 @@ public class NumPySemanticsTests
         Assert.Contains("out of range", e.Message);
         Assert.Matches(what == "Stack" ? "axis -4 " : "axis -3 ", e.Message);
     }
+
+    [Fact]
+    public void Int32ArithmeticWrapsAtTheTypesRange()
+    {
+        // As NumPy's int32 (and the generated C#): results wrap modulo 2^32; abs and neg of the minimum stay the minimum.
+        var x = T.Vector("x", DType.Int32);
+        var got = Run([x], [x + 1, x * 2, -x, T.Abs(x), T.Sqr(x), x - 1],
+            NDArray.From(new[] { int.MaxValue, int.MinValue, 65537, -3 }, 4));
+        Assert.Equal(new[] { int.MinValue, int.MinValue + 1, 65538, -2 }, got[0].ToArray<int>());
+        Assert.Equal(new[] { -2, 0, 131074, -6 }, got[1].ToArray<int>());
+        Assert.Equal(new[] { -int.MaxValue, int.MinValue, -65537, 3 }, got[2].ToArray<int>());
+        Assert.Equal(new[] { int.MaxValue, int.MinValue, 65537, 3 }, got[3].ToArray<int>());
+        Assert.Equal(new[] { 1, 0, 131073, 9 }, got[4].ToArray<int>());
+        Assert.Equal(new[] { int.MaxValue - 1, int.MaxValue, 65536, -4 }, got[5].ToArray<int>());
+    }
+
+    [Fact]
+    public void Int64ArithmeticWrapsAtTheTypesRange()
+    {
+        var x = T.Vector("x", DType.Int64);
+        var got = Run([x], [x * 4, T.Sqr(x)], NDArray.From(new long[] { 1L << 62, 1L << 40, -3 }, 3));
+        Assert.Equal(new long[] { 0, 1L << 42, -12 }, got[0].ToArray<long>());
+        Assert.Equal(new long[] { 0, 0, 9 }, got[1].ToArray<long>());
+    }
 }
