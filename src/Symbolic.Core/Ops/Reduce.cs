@@ -135,8 +135,14 @@ public sealed class Reduce : Op
                 return [Div(Second(x, gk), TensorMath.Cast(count, gOut.DType))];
             case ReduceKind.Max:
             case ReduceKind.Min:
+            {
+                // Ties share the gradient equally (as central differences and PyTorch's amax see it), so
+                // the gradients of one reduced group always add up to g. A NaN maximum matches nothing: 0.
                 var outk = KeepDims ? node.Output : ExpandReduced(node.Output);
-                return [Mul(Second(x, gk), Eq(x, outk))];
+                var hit = Eq(x, outk);
+                var ties = Maximum(TensorMath.Sum(hit, Axes.ToArray(), keepDims: true), 1);
+                return [Div(Mul(Second(x, gk), hit), TensorMath.Cast(ties, gOut.DType))];
+            }
             case ReduceKind.Prod:
             {
                 var isZero = Eq(x, 0);

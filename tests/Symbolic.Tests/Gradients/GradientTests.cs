@@ -288,4 +288,20 @@ public class CornerCaseGradientTests
         Check([x, lo, hi], v => T.Sum(T.Clip(v[0], v[1], v[2]) * T.Constant(NDArray.From(new double[] { 1, 2, 3, 4, 5 }, 5))),
             [NDArray.From(new double[] { 1.5, -3, 5, 0.5, 0.2 }, 5), NDArray.From(new double[] { 2, 2, 2, 0, 0 }, 5), NDArray.From(new double[] { 1, 1, 1, 1, 1 }, 5)]);
     }
+
+    [Fact]
+    public void MaxAndMinShareTheGradientBetweenTies()
+    {
+        // k tied entries get 1/k each, so the gradients of one group add up to the group's gradient (before, each got
+        // all of it). For two ties that is what central differences see (1/2 each).
+        var x = T.Matrix("x", DType.Float64);
+        var pairs = NDArray.From(new double[] { 2, 2, 1, 0.5, -1, 3, 3, 2, -1, 0.5, 0.25, -0.5 }, 3, 4);
+        var weights = T.Constant(NDArray.From(new double[] { 1, 2, 3 }, 3));
+        Check([x], v => T.Sum(T.Max(v[0], 1) * weights) + T.Sum(T.Min(v[0], [1], keepDims: true)) + T.Max(v[0]) * 5 + T.Min(v[0], [0, 1]) * 7, [pairs]);
+        var triple = NDArray.From(new double[] { 0, 3, 3, 3, 1, 2 }, 2, 3);
+        var g = Interpreter.Evaluate(T.Grad(T.Max(x), x), (x, triple)).ToArray<double>();
+        Assert.Equal(new double[] { 0, 1.0 / 3, 1.0 / 3, 1.0 / 3, 0, 0 }, g);
+        var compiled = Function.Compile([x], [T.Grad(T.Max(x), x)]).Invoke(triple)[0].ToArray<double>();
+        Assert.Equal(g, compiled);
+    }
 }
