@@ -20,11 +20,17 @@ public static class ScalarMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Log1p(float x) => (float)Log1p((double)x);
 
-    /// <summary>exp(x) - 1, accurate for tiny x.</summary>
+    /// <summary>
+    /// exp(x) - 1, accurate to a few ulps for every x (Kahan's correction: the rounding error of
+    /// exp(x) - 1 cancels against that of log(exp(x)), so small x do not lose their digits).
+    /// </summary>
     public static double Expm1(double x)
     {
-        if (Math.Abs(x) < 1e-5) return x + 0.5 * x * x + x * x * x / 6.0;
-        return Math.Exp(x) - 1.0;
+        if (Math.Abs(x) >= 0.5) return Math.Exp(x) - 1.0;
+        double u = Math.Exp(x);
+        if (u == 1.0) return x;
+        double um1 = u - 1.0;
+        return um1 * (x / Math.Log(u));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

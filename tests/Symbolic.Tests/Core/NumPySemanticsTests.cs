@@ -82,4 +82,24 @@ public class NumPySemanticsTests
         Assert.Equal(new long[] { 0, 1L << 42, -12 }, got[0].ToArray<long>());
         Assert.Equal(new long[] { 0, 0, 9 }, got[1].ToArray<long>());
     }
+
+    [Fact]
+    public void Expm1KeepsItsDigitsForSmallArguments()
+    {
+        // np.expm1 is accurate to an ulp or two; exp(x) - 1 loses about log10(1/x) digits (1e-11 relative at x = 1e-5).
+        static double Series(double x)
+        {
+            double term = x, sum = x;
+            for (int n = 2; n < 40; n++) sum += term *= x / n;
+            return sum;
+        }
+        double[] xs = [1.0053001964536e-05, -2.5e-5, 3e-4, -0.01, 0.3, -0.45, 1e-12, 0.7, -3, 40, -800, 800];
+        var x = T.Vector("x", DType.Float64);
+        var got = Run([x], [T.Expm1(x)], NDArray.From(xs, xs.Length))[0].ToArray<double>();
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double expected = Math.Abs(xs[i]) < 0.5 ? Series(xs[i]) : Math.Exp(xs[i]) - 1;
+            Assert.True(expected == got[i] || Math.Abs(got[i] - expected) <= 4e-16 * Math.Abs(expected), $"expm1({xs[i]:R}) = {got[i]:R}, expected {expected:R}");
+        }
+    }
 }
