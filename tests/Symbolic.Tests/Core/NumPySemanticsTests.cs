@@ -102,4 +102,19 @@ public class NumPySemanticsTests
             Assert.True(expected == got[i] || Math.Abs(got[i] - expected) <= 4e-16 * Math.Abs(expected), $"expm1({xs[i]:R}) = {got[i]:R}, expected {expected:R}");
         }
     }
+
+    [Fact]
+    public void IntegerProductsWrapAtTheResultTypesRange()
+    {
+        // np.dot of int32 operands is int32 and wraps; a bool or int32 operand meeting an int64 one computes in int64.
+        var a = T.Matrix("a", DType.Int32);
+        var v = T.Vector("v", DType.Int32);
+        var l = T.Vector("l", DType.Int64);
+        var got = Run([a, v, l], [T.Dot(a, v), T.Dot(v, v), T.Dot(v, l), T.Dot(a, a)],
+            NDArray.From(new[] { 65536, 65536, 1, 2 }, 2, 2), NDArray.From(new[] { 65536, 32768 }, 2), NDArray.From(new[] { 1L << 40, 3 }, 2));
+        Assert.Equal(new[] { int.MinValue, 131072 }, got[0].ToArray<int>());
+        Assert.Equal(new[] { 1 << 30 }, got[1].ToArray<int>());
+        Assert.Equal(new[] { (1L << 56) + 98304 }, got[2].ToArray<long>());
+        Assert.Equal(new[] { 65536, 131072, 65538, 65540 }, got[3].ToArray<int>());
+    }
 }
