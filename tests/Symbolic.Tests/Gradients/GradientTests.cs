@@ -304,4 +304,13 @@ public class CornerCaseGradientTests
         var compiled = Function.Compile([x], [T.Grad(T.Max(x), x)]).Invoke(triple)[0].ToArray<double>();
         Assert.Equal(g, compiled);
     }
+
+    [Fact]
+    public void PowExponentGradientIsZeroWhereTheBaseIsZero()
+    {
+        // d/dy 0^y is 0 for y > 0 (0^y is 0 on both sides), not 0 * log(0) = NaN.
+        var (x, y) = (T.Vector("x", DType.Float64), T.Vector("y", DType.Float64));
+        Check([x, y], v => T.Sum(T.Pow(v[0], v[1]) * T.Constant(NDArray.From(new double[] { 1, 2, 3 }, 3))),
+            [NDArray.From(new double[] { 0, 0.5, 2 }, 3), NDArray.From(new double[] { 2, 1.5, 0.3 }, 3)]);
+    }
 }
