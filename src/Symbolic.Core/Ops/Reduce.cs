@@ -131,8 +131,12 @@ public sealed class Reduce : Op
             case ReduceKind.Sum:
                 return [Second(x, gk)];
             case ReduceKind.Mean:
+            {
+                // No axes (the mean of a scalar, or over axes []) is a mean of one element.
+                if (Axes.Count == 0) return [Second(x, gk)];
                 Variable count = Axes.Select(a => x.ShapeOf(a)).Aggregate((a, b) => a * b);
                 return [Div(Second(x, gk), TensorMath.Cast(count, gOut.DType))];
+            }
             case ReduceKind.Max:
             case ReduceKind.Min:
             {

@@ -313,4 +313,13 @@ public class CornerCaseGradientTests
         Check([x, y], v => T.Sum(T.Pow(v[0], v[1]) * T.Constant(NDArray.From(new double[] { 1, 2, 3 }, 3))),
             [NDArray.From(new double[] { 0, 0.5, 2 }, 3), NDArray.From(new double[] { 2, 1.5, 0.3 }, 3)]);
     }
+
+    [Fact]
+    public void MeanOverNoAxesHasAGradient()
+    {
+        // T.Mean of a scalar reduces over no axes (a mean of one element); its gradient rule used to fail on the empty product of sizes.
+        var (s, m) = (T.Scalar("s", DType.Float64), T.Matrix("m", DType.Float64));
+        Check([s, m], v => T.Mean(T.Sqr(v[0])) + T.MeanSquaredError(v[0], 0.5) + T.Sum(T.Mean(v[1], [], keepDims: true) * v[1]),
+            [NDArray.Scalar(0.7, DType.Float64), Rand(33, [2, 3])]);
+    }
 }
