@@ -24,6 +24,9 @@ public sealed class Constant : Variable
 
     public NDArray Value { get; }
 
+    /// <summary>The text constants are interned by (dtype, weakness, shape and every value): equal keys, one constant.</summary>
+    internal string Key { get; private init; } = "";
+
     /// <summary>True for a constant written as a bare number, whose dtype yields to the tensors it meets.</summary>
     public bool IsWeak { get; }
 
@@ -40,7 +43,7 @@ public sealed class Constant : Variable
         lock (Interned)
         {
             if (Interned.TryGetValue(key, out w) && w.TryGetTarget(out c)) return c;
-            c = new Constant(value, weak, exact, null);
+            c = new Constant(value, weak, exact, null) { Key = key };
             Interned[key] = new WeakReference<Constant>(c);
             if (Interned.Count % 4096 == 0)
                 foreach (var kv in Interned)

@@ -322,4 +322,25 @@ public class CornerCaseGradientTests
         Check([s, m], v => T.Mean(T.Sqr(v[0])) + T.MeanSquaredError(v[0], 0.5) + T.Sum(T.Mean(v[1], [], keepDims: true) * v[1]),
             [NDArray.Scalar(0.7, DType.Float64), Rand(33, [2, 3])]);
     }
+
+    [Fact]
+    public void JacobiansOfGraphsThatDifferOnlyInALargeConstantStayApart()
+    {
+        // A map's identity came from the printed body, which shows a large constant as just "constant":
+        // the second jacobian was merged into the first and gave its values.
+        var x = T.Vector("x", DType.Float64);
+        var w1 = T.Constant(NDArray.From(Enumerable.Range(1, 12).Select(i => (double)i).ToArray(), 12));
+        var w2 = T.Constant(NDArray.From(Enumerable.Range(1, 12).Select(i => i == 12 ? 13.0 : i).ToArray(), 12));
+        var j1 = T.Jacobian(x * w1, x);
+        var j2 = T.Jacobian(x * w2, x);
+        Assert.NotSame(j1, j2);
+        var xs = NDArray.From(new double[12], 12);
+        var byInterpreter = Interpreter.Evaluate([j1, j2], new Dictionary<Variable, NDArray>(ReferenceEqualityComparer.Instance) { [x] = xs });
+        var compiled = Function.Compile([x], [j1, j2]).Invoke(xs);
+        foreach (var got in new[] { byInterpreter, compiled })
+        {
+            Assert.Equal(12.0, got[0].Item<double>(11, 11));
+            Assert.Equal(13.0, got[1].Item<double>(11, 11));
+        }
+    }
 }
