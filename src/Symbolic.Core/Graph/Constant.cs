@@ -67,7 +67,9 @@ public sealed class Constant : Variable
     {
         var sb = new System.Text.StringBuilder();
         sb.Append(v.DType).Append(weak ? "w" : "s").Append(NDArray.ShapeText(v.ShapeSpan)).Append(':');
-        foreach (var d in v.ToDoubles()) sb.Append(BitConverter.DoubleToInt64Bits(d)).Append(',');
+        // int64 values past 2^53 have no exact double: key them by their own value, so they stay apart.
+        if (v.Buffer is long[] longs) foreach (var l in longs) sb.Append(l).Append(',');
+        else foreach (var d in v.ToDoubles()) sb.Append(BitConverter.DoubleToInt64Bits(d)).Append(',');
         return sb.ToString();
     }
 

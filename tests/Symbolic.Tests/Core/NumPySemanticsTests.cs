@@ -117,4 +117,16 @@ public class NumPySemanticsTests
         Assert.Equal(new[] { (1L << 56) + 98304 }, got[2].ToArray<long>());
         Assert.Equal(new[] { 65536, 131072, 65538, 65540 }, got[3].ToArray<int>());
     }
+
+    [Fact]
+    public void Int64ConstantsPastTwoToTheFiftyThreeStayDistinct()
+    {
+        // Constants are interned by value; keyed through doubles, 2^53 + 1 was taken for 2^53.
+        var a = T.Constant(NDArray.From(new[] { 1L << 53 }, 1));
+        var b = T.Constant(NDArray.From(new[] { (1L << 53) + 1 }, 1));
+        Assert.NotSame(a, b);
+        var v = T.Vector("v", DType.Int64);
+        var got = Function.Compile([v], [v + b]).Invoke(NDArray.From(new long[] { 0 }, 1))[0];
+        Assert.Equal(new[] { (1L << 53) + 1 }, got.ToArray<long>());
+    }
 }
