@@ -122,8 +122,9 @@ public static class TensorMath
         return r;
     }
 
+    /// <summary>An axis in [-ndim, ndim) made non-negative; anything outside raises, naming the axis as given.</summary>
     private static int NormalizeAxis(Variable x, int axis, string what, int ndim) =>
-        axis < 0 ? axis + ndim : axis < ndim ? axis
+        axis >= -ndim && axis < ndim ? (axis < 0 ? axis + ndim : axis)
             : throw new ArgumentException($"{what}: axis {axis} is out of range for {Op.Describe(x)} (rank {x.NDim}).", nameof(axis));
 
     // ---- linear algebra and shape ------------------------------------------------------------
@@ -255,7 +256,8 @@ public static class TensorMath
                     $"CategoricalCrossentropy: integer labels {Op.Describe(targets)} must have one dimension less than the predictions {Op.Describe(probs)}.", nameof(targets));
             if (probs.NDim == 1) return Neg(Log(Take(probs, targets)));
             if (probs.NDim == 2) return Neg(Log(Take(probs, Arange(ShapeOf(probs, 0)), targets)));
-            var rows = Flatten(probs, 2);
+            // One row per distribution: every leading dimension folds into the rows, the class axis stays.
+            var rows = ReshapeTo(probs, [Constant.Scalar(-1, DType.Int64), Ops.Reshape.SizeOf(probs, probs.NDim - 1)]);
             var picked = Take(rows, Arange(ShapeOf(rows, 0)), Flatten(targets));
             return ReshapeTo(Neg(Log(picked)), Enumerable.Range(0, targets.NDim).Select(d => Ops.Reshape.SizeOf(targets, d)).ToArray());
         }

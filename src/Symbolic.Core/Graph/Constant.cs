@@ -24,6 +24,9 @@ public sealed class Constant : Variable
 
     public NDArray Value { get; }
 
+    /// <summary>The text constants are interned by (dtype, weakness, shape and every value): equal keys, one constant.</summary>
+    internal string Key { get; private init; } = "";
+
     /// <summary>True for a constant written as a bare number, whose dtype yields to the tensors it meets.</summary>
     public bool IsWeak { get; }
 
@@ -40,7 +43,7 @@ public sealed class Constant : Variable
         lock (Interned)
         {
             if (Interned.TryGetValue(key, out w) && w.TryGetTarget(out c)) return c;
-            c = new Constant(value, weak, exact, null);
+            c = new Constant(value, weak, exact, null) { Key = key };
             Interned[key] = new WeakReference<Constant>(c);
             if (Interned.Count % 4096 == 0)
                 foreach (var kv in Interned)
@@ -64,7 +67,9 @@ public sealed class Constant : Variable
     {
         var sb = new System.Text.StringBuilder();
         sb.Append(v.DType).Append(weak ? "w" : "s").Append(NDArray.ShapeText(v.ShapeSpan)).Append(':');
-        foreach (var d in v.ToDoubles()) sb.Append(BitConverter.DoubleToInt64Bits(d)).Append(',');
+        // int64 values past 2^53 have no exact double: key them by their own value, so they stay apart.
+        if (v.Buffer is long[] longs) foreach (var l in longs) sb.Append(l).Append(',');
+        else foreach (var d in v.ToDoubles()) sb.Append(BitConverter.DoubleToInt64Bits(d)).Append(',');
         return sb.ToString();
     }
 

@@ -78,12 +78,9 @@ public sealed class Dot : Op
     {
         var (a, b) = (inputs[0], inputs[1]);
         var shape = InferShape(node, new ShapeArgs([a.Shape, b.Shape], _ => null));
-        if (a.NDim == 1 && b.NDim == 1)
-        {
-            double s = 0;
-            for (int i = 0; i < a.Size; i++) s += a.Data[i] * b.Data[i];
-            return RefTensor.Scalar(s);
-        }
+        // Integer products accumulate in the output's type, wrapping at its range as the generated code and NumPy do.
+        var outType = node.Output.DType;
+        if (a.NDim == 1 && b.NDim == 1) return RefTensor.Scalar(Inner(a.Data, 0, 1, b.Data, 0, 1, a.Size, outType));
         // View both as batches of matrices.
         int m = a.NDim == 1 ? 1 : a.Shape[^2], k = a.Shape[^1];
         int n = b.NDim == 1 ? 1 : b.Shape[^1];
@@ -100,14 +97,28 @@ public sealed class Dot : Op
             int bOff = BatchOffset(bi, bBatch) * k * n;
             for (int i = 0; i < m; i++)
                 for (int j = 0; j < n; j++)
-                {
-                    double s = 0;
-                    for (int t = 0; t < k; t++)
-                        s += a.Data[aOff + i * k + t] * (bVec ? b.Data[t] : b.Data[bOff + t * n + j]);
-                    outData[o++] = s;
-                }
+                    outData[o++] = bVec ? Inner(a.Data, aOff + i * k, 1, b.Data, 0, 1, k, outType)
+                        : Inner(a.Data, aOff + i * k, 1, b.Data, bOff + j, n, k, outType);
         });
         return new RefTensor(shape, outData);
+    }
+
+    /// <summary>
+    /// The sum of <paramref name="k"/> products of strided runs: in float64 for float results, and
+    /// for integer results in int64 arithmetic that wraps at the result type's range (int32 or
+    /// int64), as the generated code and NumPy do.
+    /// </summary>
+    private static double Inner(double[] a, int aAt, int aStep, double[] b, int bAt, int bStep, int k, DType outType)
+    {
+        if (!outType.IsInteger())
+        {
+            double s = 0;
+            for (int t = 0; t < k; t++, aAt += aStep, bAt += bStep) s += a[aAt] * b[bAt];
+            return s;
+        }
+        long acc = 0;
+        for (int t = 0; t < k; t++, aAt += aStep, bAt += bStep) acc = unchecked(acc + (long)a[aAt] * (long)b[bAt]);
+        return outType == DType.Int32 ? unchecked((int)acc) : acc;
     }
 
     private static int BatchOffset(int[] index, int[] shape)

@@ -85,6 +85,10 @@ public sealed class Elemwise : Op
         var strides = inputs.Select(t => AlignedStrides(t, shape.Length)).ToArray();
         var outData = new double[NDArray.ShapeSize(shape)];
         var args = new double[inputs.Length];
+        // Integer arithmetic wraps at its type's range, as in the generated code and NumPy.
+        var resultType = Scalar.TemplateResultType(operandTypes);
+        var integerEval = resultType.IsInteger() ? Scalar.IntegerEval : null;
+        var longArgs = new long[inputs.Length];
         int k = 0;
         RefTensor.ForEachIndex(shape, idx =>
         {
@@ -95,7 +99,14 @@ public sealed class Elemwise : Op
                 double v = inputs[i].Data[flat];
                 args[i] = ct[i].IsFloat() ? v : ct[i].Normalize(v);
             }
-            outData[k++] = Scalar.Eval(args);
+            if (integerEval is null)
+            {
+                outData[k++] = Scalar.Eval(args);
+                return;
+            }
+            for (int i = 0; i < args.Length; i++) longArgs[i] = (long)args[i];
+            long r = integerEval(longArgs);
+            outData[k++] = resultType == DType.Int32 ? unchecked((int)r) : r;
         });
         return new RefTensor(shape, outData);
     }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Symbolic.Interpret;
-using Symbolic.Print;
 
 namespace Symbolic.Ops;
 
@@ -22,8 +21,37 @@ public sealed class Map : Op
         Index = index;
         Body = body;
         Captured = captured.ToArray();
-        var text = DebugPrinter.Print([body]);
-        name = $"map{{{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12].ToLowerInvariant()}}}";
+        name = $"map{{{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Fingerprint(index, body, Captured))))[..12].ToLowerInvariant()}}}";
+    }
+
+    /// <summary>
+    /// The inner graph as text that names everything it computes with: each node's op and inputs by
+    /// position, the index, the captured variables by their place among the node's inputs, and
+    /// constants by dtype, shape and every value. Two maps with the same fingerprint compute the
+    /// same function of their inputs, so the op's name (and with it op equality and hash-consing)
+    /// can rest on it. (A printed graph cannot: it shows large constants as <c>constant</c>.)
+    /// </summary>
+    private static string Fingerprint(Variable index, Variable body, IReadOnlyList<Variable> captured)
+    {
+        var ids = new Dictionary<Variable, int>(ReferenceEqualityComparer.Instance);
+        string Ref(Variable v)
+        {
+            if (ReferenceEquals(v, index)) return "i";
+            if (ids.TryGetValue(v, out var id)) return $"n{id}";
+            if (v is Constant c) return $"k[{c.Key}]";
+            for (int k = 0; k < captured.Count; k++)
+                if (ReferenceEquals(captured[k], v)) return $"c{k}:{v.Type}";
+            throw new InvalidOperationException($"Map: the body reads {Describe(v)}, which is neither the index nor captured.");
+        }
+        var sb = new StringBuilder();
+        foreach (var node in GraphWalk.TopologicalOrder([body]))
+        {
+            sb.Append(node.Op.GetType().Name).Append(' ').Append(node.Op.Name).Append('(')
+                .AppendJoin(',', node.Inputs.Select(Ref)).Append(")\n");
+            ids[node.Output] = ids.Count;
+        }
+        sb.Append("=> ").Append(Ref(body));
+        return sb.ToString();
     }
 
     /// <summary>The inner graph's loop index.</summary>

@@ -131,12 +131,22 @@ public sealed class Reduce : Op
             case ReduceKind.Sum:
                 return [Second(x, gk)];
             case ReduceKind.Mean:
+            {
+                // No axes (the mean of a scalar, or over axes []) is a mean of one element.
+                if (Axes.Count == 0) return [Second(x, gk)];
                 Variable count = Axes.Select(a => x.ShapeOf(a)).Aggregate((a, b) => a * b);
                 return [Div(Second(x, gk), TensorMath.Cast(count, gOut.DType))];
+            }
             case ReduceKind.Max:
             case ReduceKind.Min:
+            {
+                // Ties share the gradient equally (as central differences and PyTorch's amax see it), so
+                // the gradients of one reduced group always add up to g. A NaN maximum matches nothing: 0.
                 var outk = KeepDims ? node.Output : ExpandReduced(node.Output);
-                return [Mul(Second(x, gk), Eq(x, outk))];
+                var hit = Eq(x, outk);
+                var ties = Maximum(TensorMath.Sum(hit, Axes.ToArray(), keepDims: true), 1);
+                return [Div(Mul(Second(x, gk), hit), TensorMath.Cast(ties, gOut.DType))];
+            }
             case ReduceKind.Prod:
             {
                 var isZero = Eq(x, 0);

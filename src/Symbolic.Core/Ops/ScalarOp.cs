@@ -31,8 +31,9 @@ public sealed class ScalarOp
     public delegate Variable?[] GradRule(IReadOnlyList<Variable> inputs, Variable output, Variable gOut);
 
     public ScalarOp(string name, int arity, ScalarTyping typing, Func<double[], double> eval,
-        string csharp, string cuda, GradRule? grad, DType? fixedType = null)
+        string csharp, string cuda, GradRule? grad, DType? fixedType = null, Func<long[], long>? integerEval = null)
     {
+        IntegerEval = integerEval;
         Name = name;
         Arity = arity;
         Typing = typing;
@@ -51,6 +52,14 @@ public sealed class ScalarOp
 
     /// <summary>Reference evaluation on float64 operands (already rounded to their dtypes' values).</summary>
     public Func<double[], double> Eval { get; }
+
+    /// <summary>
+    /// Reference evaluation on integer operands for ops whose integer results can leave the type's
+    /// range (add, sub, mul, neg, sqr, abs): computed in wrapping int64 arithmetic, so that the
+    /// result wraps to the compute type as the generated code and NumPy do. Null where the float64
+    /// evaluation is exact for integers.
+    /// </summary>
+    public Func<long[], long>? IntegerEval { get; }
 
     public string CSharp { get; }
 

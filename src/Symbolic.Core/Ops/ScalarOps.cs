@@ -9,20 +9,20 @@ namespace Symbolic.Ops;
 /// </summary>
 public static class ScalarOps
 {
-    private static ScalarOp Unary(string name, ScalarTyping typing, Func<double, double> f, string cs, string cu) =>
-        new(name, 1, typing, a => f(a[0]), cs, cu, null);
+    private static ScalarOp Unary(string name, ScalarTyping typing, Func<double, double> f, string cs, string cu, Func<long, long>? wrapping = null) =>
+        new(name, 1, typing, a => f(a[0]), cs, cu, null, integerEval: wrapping is null ? null : a => wrapping(a[0]));
 
-    private static ScalarOp Binary(string name, ScalarTyping typing, Func<double, double, double> f, string cs, string cu) =>
-        new(name, 2, typing, a => f(a[0], a[1]), cs, cu, null);
+    private static ScalarOp Binary(string name, ScalarTyping typing, Func<double, double, double> f, string cs, string cu, Func<long, long, long>? wrapping = null) =>
+        new(name, 2, typing, a => f(a[0], a[1]), cs, cu, null, integerEval: wrapping is null ? null : a => wrapping(a[0], a[1]));
 
     public static readonly ScalarOp Add = Binary("add", ScalarTyping.Arithmetic, (a, b) => a + b,
-        "{0} + {1}", "{0} + {1}");
+        "{0} + {1}", "{0} + {1}", (a, b) => unchecked(a + b));
 
     public static readonly ScalarOp Sub = Binary("sub", ScalarTyping.Arithmetic, (a, b) => a - b,
-        "{0} - {1}", "{0} - {1}");
+        "{0} - {1}", "{0} - {1}", (a, b) => unchecked(a - b));
 
     public static readonly ScalarOp Mul = Binary("mul", ScalarTyping.Arithmetic, (a, b) => a * b,
-        "{0} * {1}", "{0} * {1}");
+        "{0} * {1}", "{0} * {1}", (a, b) => unchecked(a * b));
 
     public static readonly ScalarOp Div = Binary("true_div", ScalarTyping.Float, (a, b) => a / b,
         "{0} / {1}", "{0} / {1}");
@@ -37,7 +37,7 @@ public static class ScalarOps
         "{M}.Min({0}, {1})", "min({0}, {1})");
 
     public static readonly ScalarOp Neg = Unary("neg", ScalarTyping.Arithmetic, a => -a,
-        "-{0}", "-{0}");
+        "-{0}", "-{0}", a => unchecked(-a));
 
     public static readonly ScalarOp Exp = Unary("exp", ScalarTyping.Float, Math.Exp,
         "{M}.Exp({0})", "exp{f}({0})");
@@ -55,10 +55,10 @@ public static class ScalarOps
         "{M}.Sqrt({0})", "sqrt{f}({0})");
 
     public static readonly ScalarOp Sqr = Unary("sqr", ScalarTyping.Arithmetic, a => a * a,
-        "{0} * {0}", "{0} * {0}");
+        "{0} * {0}", "{0} * {0}", a => unchecked(a * a));
 
     public static readonly ScalarOp Abs = Unary("abs", ScalarTyping.Arithmetic, Math.Abs,
-        "{S}.Abs({0})", "fabs{f}({0})");
+        "{S}.Abs({0})", "fabs{f}({0})", ScalarMath.Abs);
 
     public static readonly ScalarOp Sign = Unary("sign", ScalarTyping.Arithmetic, ScalarMath.Sign,
         "{S}.Sign({0})", "copysign{f}(({0}) != 0, {0})");
@@ -88,7 +88,7 @@ public static class ScalarOps
         "{S}.Ceil({0})", "ceil{f}({0})");
 
     public static readonly ScalarOp Clip = new("clip", 3, ScalarTyping.Arithmetic, a => ScalarMath.Clip(a[0], a[1], a[2]),
-        "{S}.Clip({0}, {1}, {2})", "max(min({0}, {2}), {1})", null);
+        "{S}.Clip({0}, {1}, {2})", "min(max({0}, {1}), {2})", null);
 
     public static readonly ScalarOp Eq = Binary("eq", ScalarTyping.Compare, (a, b) => a == b ? 1 : 0, "{0} == {1}", "{0} == {1}");
     public static readonly ScalarOp Neq = Binary("neq", ScalarTyping.Compare, (a, b) => a != b ? 1 : 0, "{0} != {1}", "{0} != {1}");

@@ -20,11 +20,17 @@ public static class ScalarMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Log1p(float x) => (float)Log1p((double)x);
 
-    /// <summary>exp(x) - 1, accurate for tiny x.</summary>
+    /// <summary>
+    /// exp(x) - 1, accurate to a few ulps for every x (Kahan's correction: the rounding error of
+    /// exp(x) - 1 cancels against that of log(exp(x)), so small x do not lose their digits).
+    /// </summary>
     public static double Expm1(double x)
     {
-        if (Math.Abs(x) < 1e-5) return x + 0.5 * x * x + x * x * x / 6.0;
-        return Math.Exp(x) - 1.0;
+        if (Math.Abs(x) >= 0.5) return Math.Exp(x) - 1.0;
+        double u = Math.Exp(x);
+        if (u == 1.0) return x;
+        double um1 = u - 1.0;
+        return um1 * (x / Math.Log(u));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -103,18 +109,18 @@ public static class ScalarMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long Ceil(long x) => x;
 
-    /// <summary>Clip to [lo, hi] as NumPy does: max(min(x, hi), lo), NaN propagating.</summary>
+    /// <summary>Clip to [lo, hi] as NumPy does: min(max(x, lo), hi), NaN propagating; where lo &gt; hi every result is hi.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Clip(double x, double lo, double hi) => Math.Max(Math.Min(x, hi), lo);
+    public static double Clip(double x, double lo, double hi) => Math.Min(Math.Max(x, lo), hi);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Clip(float x, float lo, float hi) => MathF.Max(MathF.Min(x, hi), lo);
+    public static float Clip(float x, float lo, float hi) => MathF.Min(MathF.Max(x, lo), hi);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Clip(int x, int lo, int hi) => Math.Max(Math.Min(x, hi), lo);
+    public static int Clip(int x, int lo, int hi) => Math.Min(Math.Max(x, lo), hi);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static long Clip(long x, long lo, long hi) => Math.Max(Math.Min(x, hi), lo);
+    public static long Clip(long x, long lo, long hi) => Math.Min(Math.Max(x, lo), hi);
 
     /// <summary>int64 to int32, saturating at the int32 range as every conversion to an integer type does here.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -269,3 +269,78 @@ public class GradientErrorTests
         Assert.Equal(new float[2], r.ToArray<float>());
     }
 }
+
+public class CornerCaseGradientTests
+{
+    [Fact]
+    public void CrossentropyOfIntegerLabelsOverSeveralLeadingAxes()
+    {
+        var x = T.Tensor3("x", DType.Float64);
+        var y = T.Matrix("y", DType.Int64);
+        Check([x], v => T.Sum(T.CategoricalCrossentropy(T.Softmax(v[0]), y) * T.Constant(NDArray.From(new double[] { 1, 2, 3, 4 }, 2, 2))),
+            [Rand(31, [2, 2, 3])], extra: [y], extraValues: [NDArray.From(new long[] { 2, 0, 1, 1 }, 2, 2)]);
+    }
+
+    [Fact]
+    public void ClipWithLowAboveHighSendsEverythingToHigh()
+    {
+        var (x, lo, hi) = (T.Vector("x", DType.Float64), T.Vector("lo", DType.Float64), T.Vector("hi", DType.Float64));
+        Check([x, lo, hi], v => T.Sum(T.Clip(v[0], v[1], v[2]) * T.Constant(NDArray.From(new double[] { 1, 2, 3, 4, 5 }, 5))),
+            [NDArray.From(new double[] { 1.5, -3, 5, 0.5, 0.2 }, 5), NDArray.From(new double[] { 2, 2, 2, 0, 0 }, 5), NDArray.From(new double[] { 1, 1, 1, 1, 1 }, 5)]);
+    }
+
+    [Fact]
+    public void MaxAndMinShareTheGradientBetweenTies()
+    {
+        // k tied entries get 1/k each, so the gradients of one group add up to the group's gradient (before, each got
+        // all of it). For two ties that is what central differences see (1/2 each).
+        var x = T.Matrix("x", DType.Float64);
+        var pairs = NDArray.From(new double[] { 2, 2, 1, 0.5, -1, 3, 3, 2, -1, 0.5, 0.25, -0.5 }, 3, 4);
+        var weights = T.Constant(NDArray.From(new double[] { 1, 2, 3 }, 3));
+        Check([x], v => T.Sum(T.Max(v[0], 1) * weights) + T.Sum(T.Min(v[0], [1], keepDims: true)) + T.Max(v[0]) * 5 + T.Min(v[0], [0, 1]) * 7, [pairs]);
+        var triple = NDArray.From(new double[] { 0, 3, 3, 3, 1, 2 }, 2, 3);
+        var g = Interpreter.Evaluate(T.Grad(T.Max(x), x), (x, triple)).ToArray<double>();
+        Assert.Equal(new double[] { 0, 1.0 / 3, 1.0 / 3, 1.0 / 3, 0, 0 }, g);
+        var compiled = Function.Compile([x], [T.Grad(T.Max(x), x)]).Invoke(triple)[0].ToArray<double>();
+        Assert.Equal(g, compiled);
+    }
+
+    [Fact]
+    public void PowExponentGradientIsZeroWhereTheBaseIsZero()
+    {
+        // d/dy 0^y is 0 for y > 0 (0^y is 0 on both sides), not 0 * log(0) = NaN.
+        var (x, y) = (T.Vector("x", DType.Float64), T.Vector("y", DType.Float64));
+        Check([x, y], v => T.Sum(T.Pow(v[0], v[1]) * T.Constant(NDArray.From(new double[] { 1, 2, 3 }, 3))),
+            [NDArray.From(new double[] { 0, 0.5, 2 }, 3), NDArray.From(new double[] { 2, 1.5, 0.3 }, 3)]);
+    }
+
+    [Fact]
+    public void MeanOverNoAxesHasAGradient()
+    {
+        // T.Mean of a scalar reduces over no axes (a mean of one element); its gradient rule used to fail on the empty product of sizes.
+        var (s, m) = (T.Scalar("s", DType.Float64), T.Matrix("m", DType.Float64));
+        Check([s, m], v => T.Mean(T.Sqr(v[0])) + T.MeanSquaredError(v[0], 0.5) + T.Sum(T.Mean(v[1], [], keepDims: true) * v[1]),
+            [NDArray.Scalar(0.7, DType.Float64), Rand(33, [2, 3])]);
+    }
+
+    [Fact]
+    public void JacobiansOfGraphsThatDifferOnlyInALargeConstantStayApart()
+    {
+        // A map's identity came from the printed body, which shows a large constant as just "constant":
+        // the second jacobian was merged into the first and gave its values.
+        var x = T.Vector("x", DType.Float64);
+        var w1 = T.Constant(NDArray.From(Enumerable.Range(1, 12).Select(i => (double)i).ToArray(), 12));
+        var w2 = T.Constant(NDArray.From(Enumerable.Range(1, 12).Select(i => i == 12 ? 13.0 : i).ToArray(), 12));
+        var j1 = T.Jacobian(x * w1, x);
+        var j2 = T.Jacobian(x * w2, x);
+        Assert.NotSame(j1, j2);
+        var xs = NDArray.From(new double[12], 12);
+        var byInterpreter = Interpreter.Evaluate([j1, j2], new Dictionary<Variable, NDArray>(ReferenceEqualityComparer.Instance) { [x] = xs });
+        var compiled = Function.Compile([x], [j1, j2]).Invoke(xs);
+        foreach (var got in new[] { byInterpreter, compiled })
+        {
+            Assert.Equal(12.0, got[0].Item<double>(11, 11));
+            Assert.Equal(13.0, got[1].Item<double>(11, 11));
+        }
+    }
+}
