@@ -16,6 +16,7 @@ public class RuleSoundnessTests
     private static readonly Variable V = T.Vector("v", DType.Float64);
     private static readonly Variable L = T.Vector("l", DType.Int64);
     private static readonly Variable C = T.Matrix("c", DType.Float64);
+    private static readonly Variable S = T.Matrix("s", DType.Float64); // square
 
     private static Variable SoftmaxHand(Variable x) => T.Exp(x) / T.Sum(T.Exp(x), 1, keepDims: true);
 
@@ -48,6 +49,7 @@ public class RuleSoundnessTests
         ["log1p-from-log"] = () => T.Log(1 + P),
         ["log1p-from-log-sub"] = () => T.Log(1 - P),
         ["expm1-from-exp"] = () => T.Exp(A) - 1,
+        ["expm1-from-exp-add"] = () => -1 + T.Exp(A),
         ["log-exp"] = () => T.Log(T.Exp(A)),
         ["softplus-from-log1p-exp"] = () => T.Log1p(T.Exp(A)),
         ["log-sigmoid"] = () => T.Log(T.Sigmoid(A)),
@@ -56,6 +58,7 @@ public class RuleSoundnessTests
         ["sigmoid-from-exp-ratio"] = () => T.Exp(A) / (1 + T.Exp(A)),
         ["sigmoid-from-inverse"] = () => 1 / (1 + T.Exp(-A)),
         ["softmax-shift"] = () => SoftmaxHand(A),
+        ["softmax-shift-unaligned"] = () => T.Exp(S) / T.Sum(T.Exp(S), 1),
         ["log-softmax"] = () => T.Log(T.Softmax(A)),
         ["logsumexp"] = () => T.Log(T.Sum(T.Exp(A), 1)),
         ["logaddexp"] = () => T.Log(T.Exp(A) + T.Exp(B)),
@@ -114,6 +117,7 @@ public class RuleSoundnessTests
             [V] = NDArray.From(Normal(4), 4),
             [L] = NDArray.From(new long[] { rng.Next(4) }, 1),
             [C] = NDArray.From(Normal(9), 3, 3),
+            [S] = NDArray.From(Normal(9), 3, 3),
         };
     }
 }
