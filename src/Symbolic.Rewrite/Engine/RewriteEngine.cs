@@ -34,7 +34,7 @@ public sealed class RewriteEngine
     private static Variable[] RunPhase(Phase phase, Variable[] outputs, RewriteOptions options, RewriteTrace trace)
     {
         int budget = options.FiringBudget;
-        var replaced = new Dictionary<Variable, string>(ReferenceEqualityComparer.Instance);
+        var replaced = new Dictionary<Variable, (string Rule, Variable After)>(ReferenceEqualityComparer.Instance);
         for (int pass = 0; pass < MaxPasses; pass++)
         {
             var visitor = new Visitor(phase, options, trace, budget, replaced);
@@ -52,8 +52,13 @@ public sealed class RewriteEngine
         return outputs;
     }
 
-    /// <param name="replaced">Every node rewritten away in this phase, with the rule that did it: a rule that would bring one back closes a cycle.</param>
-    private sealed class Visitor(Phase phase, RewriteOptions options, RewriteTrace trace, int budget, Dictionary<Variable, string> replaced)
+    /// <param name="replaced">
+    /// Every node rewritten away in this phase, with the rule that did it and what it became. A rule that would
+    /// bring one back closes a cycle only when that node's rewrites lead back to the node at hand; a node that
+    /// merely appears again (log(1 + exp(x)) becoming log1p(exp(x)), which was rewritten to softplus elsewhere
+    /// in the graph) is rewritten again like any other.
+    /// </param>
+    private sealed class Visitor(Phase phase, RewriteOptions options, RewriteTrace trace, int budget, Dictionary<Variable, (string Rule, Variable After)> replaced)
     {
         private readonly Dictionary<Variable, Variable> memo = new(ReferenceEqualityComparer.Instance);
 
@@ -81,7 +86,7 @@ public sealed class RewriteEngine
             while (Budget > 0 && cur.Owner is { } curNode && TryOnce(cur, curNode) is { } step)
             {
                 seen.Add(cur);
-                replaced[cur] = step.Rule;
+                replaced[cur] = (step.Rule, step.After);
                 trace.Add(step);
                 Fired++;
                 Budget--;
@@ -103,13 +108,23 @@ public sealed class RewriteEngine
                 if (repl is null || ReferenceEquals(repl, cur)) continue;
                 repl = Fit(repl, cur);
                 if (repl is null || ReferenceEquals(repl, cur)) continue;
-                if (replaced.TryGetValue(repl, out var earlier))
+                if (LeadsBackTo(repl, cur) is { } earlier)
                 {
                     trace.Note($"phase {phase.Name}: rule {r.Name} would turn {ExpressionText.Of(cur)} back into {ExpressionText.Of(repl)}, which rule {earlier} had rewritten: a cycle, not applied.");
                     continue;
                 }
                 return new RewriteStep(phase.Name, r.Name, cur, repl);
             }
+            return null;
+        }
+
+        /// <summary>The rule that rewrote <paramref name="repl"/> where its chain of rewrites in this phase reaches <paramref name="cur"/>; otherwise null.</summary>
+        private string? LeadsBackTo(Variable repl, Variable cur)
+        {
+            if (!replaced.TryGetValue(repl, out var first)) return null;
+            var walked = new HashSet<Variable>(ReferenceEqualityComparer.Instance);
+            for (var v = repl; replaced.TryGetValue(v, out var step) && walked.Add(v); v = step.After)
+                if (ReferenceEquals(step.After, cur)) return first.Rule;
             return null;
         }
     }

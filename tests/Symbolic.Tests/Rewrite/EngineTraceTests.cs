@@ -1,0 +1,91 @@
+using Symbolic.Rewrite.Engine;
+using Symbolic.Rewrite.Rules;
+
+namespace Symbolic.Tests.Rewrite;
+
+public class TraceTests
+{
+    [Fact]
+    public void ARefusedCycleIsNotedOnce()
+    {
+        var phase = new Phase("p");
+        phase.Add(new TextRewriter(RuleParser.ParseRule("to-add: a - b => a + (-b)")));
+        phase.Add(new TextRewriter(RuleParser.ParseRule("to-sub: a + (-b) => a - b")));
+        var (a, b) = (T.Matrix("a"), T.Matrix("b"));
+        var (outs, trace) = new RewriteEngine([phase]).Run([T.Exp(a - b)]);
+        Assert.Same(T.Exp(a + -b), outs[0]);
+        Assert.Equal(["to-add"], trace.Steps.Select(s => s.Rule));
+        Assert.Single(trace.Notes);
+        Assert.Contains("cycle", trace.Notes[0]);
+    }
+
+    [Fact]
+    public void TheBudgetStopsARuleThatNeverFinishes()
+    {
+        var phase = new Phase("p");
+        phase.Add(new TextRewriter(RuleParser.ParseRule("grow: exp(x) => exp(x + 1)")));
+        var a = T.Vector("a");
+        var (_, trace) = new RewriteEngine([phase]).Run([T.Exp(a)], new RewriteOptions { FiringBudget = 25 });
+        Assert.Equal(25, trace.Steps.Count);
+        Assert.Contains(trace.Notes, n => n.Contains("budget of 25"));
+    }
+
+    [Fact]
+    public void Float32ConstantsPrintAsTheirDTypeHoldsThem()
+    {
+        var w = T.Vector("w");
+        var f = Function.Compile([w], [T.Grad(0.01 * T.Sum(T.Sqr(w)), w)]);
+        var text = f.RewriteTrace.ToString();
+        Assert.Contains("0.01", text);
+        Assert.DoesNotContain("0.0099999", text);
+    }
+
+    [Fact]
+    public void ExcludingARuleThroughCompileOptionsStopsIt()
+    {
+        var x = T.Vector("x");
+        var e = T.Log(T.Exp(x) / (1 + T.Exp(x)));
+        var all = Function.Compile([x], [e]);
+        Assert.Contains(all.RewriteTrace.Steps, s => s.Rule == "sigmoid-from-exp-ratio");
+        var f = Function.Compile([x], [e], options: new CompileOptions { ExcludeRules = ["sigmoid-from-exp-ratio"] });
+        Assert.DoesNotContain(f.RewriteTrace.Steps, s => s.Rule == "sigmoid-from-exp-ratio");
+        Assert.DoesNotContain("sigmoid", f.DebugPrint());
+        var unsafeOff = Function.Compile([x], [x / x, x * 0], options: new CompileOptions { ExcludeUnsafeRules = true });
+        Assert.Empty(unsafeOff.RewriteTrace.Steps);
+        var nan = unsafeOff.Invoke(NDArray.From(new[] { 0f, float.PositiveInfinity }, 2));
+        Assert.True(float.IsNaN(nan[0].ToArray<float>()[0]));
+        Assert.True(float.IsNaN(nan[1].ToArray<float>()[1]));
+    }
+}
+
+public class CycleCheckTests
+{
+    [Fact]
+    public void ANodeRewrittenAwayElsewhereIsRewrittenAgainNotRefusedAsACycle()
+    {
+        // log1p(exp(x)) is rewritten to softplus for the first output; the second output's
+        // log(1 + exp(x)) becomes that same log1p(exp(x)) on its way to softplus.
+        var x = T.Vector("x");
+        var (outs, trace) = Rulebook.Engine.Run([T.Log1p(T.Exp(x)), T.Log(1 + T.Exp(x))]);
+        Assert.Same(T.Softplus(x), outs[0]);
+        Assert.Same(T.Softplus(x), outs[1]);
+        Assert.Empty(trace.Notes);
+        var f = Function.Compile([x], [T.Log1p(T.Exp(x)), T.Log(1 + T.Exp(x))]);
+        var r = f.Invoke(NDArray.From(new[] { 1000f }, 1));
+        Assert.Equal(1000f, r[1].Item<float>(0));
+    }
+
+    [Fact]
+    public void ALongerCycleIsRefused()
+    {
+        var phase = new Phase("p");
+        phase.Add(new TextRewriter(RuleParser.ParseRule("r1: exp(x) => sin(x)")));
+        phase.Add(new TextRewriter(RuleParser.ParseRule("r2: sin(x) => cos(x)")));
+        phase.Add(new TextRewriter(RuleParser.ParseRule("r3: cos(x) => exp(x)")));
+        var a = T.Vector("a");
+        var (outs, trace) = new RewriteEngine([phase]).Run([T.Exp(a)]);
+        Assert.Same(T.Cos(a), outs[0]);
+        Assert.Equal(["r1", "r2"], trace.Steps.Select(s => s.Rule));
+        Assert.Contains(trace.Notes, n => n.Contains("rule r3") && n.Contains("cycle"));
+    }
+}
