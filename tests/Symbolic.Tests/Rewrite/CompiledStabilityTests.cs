@@ -2,7 +2,7 @@ namespace Symbolic.Tests.Rewrite;
 
 /// <summary>
 /// Each stabilization through Function.Compile in float32, at inputs (around ±1000, or tiny) where the
-/// naive float32 formula gives 0, inf or NaN: the value and the gradient of its sum against the
+/// naive float32 formula or its gradient gives 0, inf or NaN: the value and the gradient of its sum against the
 /// float64 truth. The gradient is T.Grad's, which is built from the stabilized cost.
 /// </summary>
 public class CompiledStabilityTests
@@ -22,6 +22,7 @@ public class CompiledStabilityTests
         new("log-one-minus-sigmoid", [2], x => T.Log(1 - T.Sigmoid(x)), [1000, -1000], [-1000, 0], [-1, 0]),
         new("log-one-minus-sigmoid-as-mul", [2], x => T.Log(T.Sigmoid(x) * -1 + 1), [1000, -1000], [-1000, 0], [-1, 0]),
         new("sigmoid-from-exp-ratio", [2], x => T.Exp(x) / (1 + T.Exp(x)), [1000, -1000], [1, 0], [0, 0]),
+        new("sigmoid-of-neg-from-inverse", [2], x => 1 / (1 + T.Exp(x)), [1000, -1000], [0, 1], [0, 0]),
         new("sigmoid-from-exp-ratio-commuted", [2], x => T.Exp(x) / (T.Exp(x) + 1), [1000, -1000], [1, 0], [0, 0]),
         new("binary-crossentropy-of-sigmoid", [4], x => T.BinaryCrossentropy(T.Sigmoid(x), T.Constant(NDArray.From(new float[] { 1, 0, 0, 1 }, 4))),
             [1000, -1000, 1000, -1000], [0, 0, 1000, 1000], [0, 0, 1, -1]),
@@ -56,8 +57,13 @@ public class CompiledStabilityTests
         var g = T.Grad(T.Sum(y), x);
         var input = NDArray.From(c.Input, c.Shape);
 
-        var naive = Function.Compile([x], [y], options: new CompileOptions { Optimize = false }).Invoke(input)[0].ToArray<float>();
-        Assert.False(Close(naive, c.Value), $"{name}: the naive float32 formula already gives the truth; the case shows nothing.");
+        // The naive value and the naive gradient (the reverse sweep over the graph as built, which T.Grad
+        // does not do: it differentiates the stabilized cost); at least one of them must fail.
+        var cost = T.Sum(y);
+        var naiveGrad = Symbolic.Rewrite.Differentiate.Gradient.Backward(cost, T.Constant(1.0, DType.Float32), [x])[0];
+        var naive = Function.Compile([x], [y, naiveGrad], options: new CompileOptions { Optimize = false }).Invoke(input);
+        Assert.False(Close(naive[0].ToArray<float>(), c.Value) && Close(naive[1].ToArray<float>(), c.Gradient),
+            $"{name}: the naive float32 formula already gives the truth, value and gradient; the case shows nothing.");
 
         var outs = Function.Compile([x], [y, g]).Invoke(input);
         var value = outs[0].ToArray<float>();

@@ -57,6 +57,7 @@ public class RuleSoundnessTests
         ["log1p-neg-sigmoid"] = () => T.Log1p(-T.Sigmoid(A)),
         ["sigmoid-from-exp-ratio"] = () => T.Exp(A) / (1 + T.Exp(A)),
         ["sigmoid-from-inverse"] = () => 1 / (1 + T.Exp(-A)),
+        ["sigmoid-of-neg-from-inverse"] = () => 1 / (1 + T.Exp(A)),
         ["softmax-shift"] = () => SoftmaxHand(A),
         ["softmax-shift-unaligned"] = () => T.Exp(S) / T.Sum(T.Exp(S), 1),
         ["log-softmax"] = () => T.Log(T.Softmax(A)),
