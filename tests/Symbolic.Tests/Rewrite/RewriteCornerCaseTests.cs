@@ -108,4 +108,18 @@ public class RewriteCornerCaseTests
         var e = Assert.Throws<FormatException>(() => RuleParser.ParseRule("r: sum(x) => x if aligned(x)"));
         Assert.Contains("op parameter", e.Message);
     }
+
+    [Fact]
+    public void GemmDoesNotRoundAScaleOfAWiderDType()
+    {
+        var (a, b, c) = (T.Matrix("a"), T.Matrix("b"), T.Matrix("c"));
+        var s = T.Scalar("s", DType.Float64);
+        var wide = s * T.Dot(a, b) + c; // float64, as built
+        var (outs, trace) = Rulebook.Engine.Run([wide]);
+        Assert.DoesNotContain(trace.Steps, st => st.Rule.StartsWith("gemm", StringComparison.Ordinal));
+        Assert.Equal(wide.Type, outs[0].Type);
+        var narrow = T.Scalar("s32") * T.Dot(a, b) + c;
+        Assert.Contains(Rulebook.Engine.Run([narrow]).Trace.Steps, st => st.Rule == "gemm-scaled-add");
+        Assert.Contains(Rulebook.Engine.Run([0.5 * T.Dot(a, b) + c]).Trace.Steps, st => st.Rule == "gemm-scaled-add");
+    }
 }
