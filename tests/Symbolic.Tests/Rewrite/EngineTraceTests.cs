@@ -89,3 +89,42 @@ public class CycleCheckTests
         Assert.Contains(trace.Notes, n => n.Contains("rule r3") && n.Contains("cycle"));
     }
 }
+
+public class DeterminismTests
+{
+    /// <summary>A training graph built from fresh variables, its pieces made in one order or the reverse.</summary>
+    private static Function Build(bool reversed)
+    {
+        Variable x, y, w1, w2, b1;
+        if (!reversed) { x = T.Matrix("x"); y = T.Vector("y", DType.Int64); w1 = T.Matrix("w1"); w2 = T.Matrix("w2"); b1 = T.Vector("b1"); }
+        else { b1 = T.Vector("b1"); w2 = T.Matrix("w2"); w1 = T.Matrix("w1"); y = T.Vector("y", DType.Int64); x = T.Matrix("x"); }
+        Variable loss;
+        Variable[] g;
+        if (!reversed)
+        {
+            var p = T.Softmax(T.Dot(T.Relu(T.Dot(x, w1) + b1), w2));
+            loss = T.Mean(T.CategoricalCrossentropy(p, y)) + 0.01 * T.Sum(T.Sqr(w1)) + T.Log(1 + T.Exp(T.Sum(b1)));
+            g = T.Grad(loss, b1, w1, w2);
+        }
+        else
+        {
+            var reg = T.Log(1 + T.Exp(T.Sum(b1)));
+            var sq = 0.01 * T.Sum(T.Sqr(w1));
+            var hidden = T.Dot(x, w1);
+            var p = T.Softmax(T.Dot(T.Relu(hidden + b1), w2));
+            loss = T.Mean(T.CategoricalCrossentropy(p, y)) + sq + reg;
+            g = T.Grad(loss, w2, w1, b1).Reverse().ToArray();
+        }
+        return Function.Compile([x, y, w1, w2, b1], [loss, .. g]);
+    }
+
+    [Fact]
+    public void TheSameGraphBuiltInAnotherOrderGivesTheSameSourceDebugPrintAndTrace()
+    {
+        var a = Build(reversed: false);
+        var b = Build(reversed: true);
+        Assert.Equal(a.Source, b.Source);
+        Assert.Equal(a.DebugPrint(), b.DebugPrint());
+        Assert.Equal(a.RewriteTrace.ToString(), b.RewriteTrace.ToString());
+    }
+}
