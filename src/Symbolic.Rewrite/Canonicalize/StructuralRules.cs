@@ -21,6 +21,7 @@ public static class StructuralRules
         new CodeRewriter("keepdims-from-dimshuffle", "dimshuffle", KeepDimsFromDimShuffle),
         new CodeRewriter("drop-noop-reshape", "reshape", DropNoopReshape),
         new CodeRewriter("shape-through-elemwise", "shape", ShapeThroughElemwise),
+        new CodeRewriter("shape-through-reshape", "shape", ShapeThroughReshape),
     ];
 
     /// <summary>Evaluates a node whose inputs are all constants (with the interpreter) into a constant.</summary>
@@ -120,5 +121,20 @@ public static class StructuralRules
             if (k >= 0 && operand.Type.Shape[k] != 1 && operand is not Constant) return TensorMath.ShapeOf(operand, k);
         }
         return null;
+    }
+
+    /// <summary>
+    /// The size of a dimension of a reshape read from the size it was given, where that size cannot be the
+    /// wildcard -1 (a non-negative constant, or a shape), so that asking for the shape of a reshaped
+    /// softmax (as the cross-entropy of a rank-3 softmax does for its row count) does not compute the softmax.
+    /// </summary>
+    public static Variable? ShapeThroughReshape(Variable v)
+    {
+        var node = v.Owner!;
+        int axis = ((ShapeOf)node.Op).Axis;
+        if (node.Inputs[0].Owner is not { Op: Reshape } reshape) return null;
+        var size = reshape.Inputs[axis + 1];
+        bool nonNegative = size is Constant c ? c.ScalarValue >= 0 : size.Owner?.Op is ShapeOf;
+        return nonNegative ? size : null;
     }
 }

@@ -30,6 +30,7 @@ public static class TemplateBuilder
         Register("dot", (a, _) => TensorMath.Dot(a[0], a[1]));
         Register("gemm", (a, _) => MakeGemm(a[0], a[1], a[2], a[3], a[4]));
         Register("take", (a, _) => TensorMath.Take(a[0], a[1..]));
+        Register("reshape", (a, p) => p is Reshape r ? Apply.Make(r, a) : TensorMath.ReshapeTo(a[0], a[1..]));
         Register("stop_gradient", (a, _) => TensorMath.StopGradient(a[0]));
         Register("zeros_like", (a, _) => TensorMath.ZerosLike(a[0]));
         Register("ones_like", (a, _) => TensorMath.OnesLike(a[0]));

@@ -18,6 +18,8 @@ public class CodeRuleSoundnessTests
         ["merge-means"] = () => T.Mean(T.Mean(X, 2), 0),
         ["keepdims-from-dimshuffle"] = () => X / T.DimShuffle(T.Sum(X, 1), 0, 'x', 1),
         ["drop-noop-reshape"] = () => T.Reshape(X, [T.Shape(X, 0), T.Shape(X, 1), T.Shape(X, 2)]) * 2,
+        ["shape-through-reshape"] = () => T.Cast(T.Arange(T.Shape(T.Reshape(T.Exp(X), [T.Shape(X, 0), T.Constant(-1, DType.Int64)]), 0)), DType.Float64)
+            + T.Cast(T.Arange(T.Shape(T.Reshape(T.Exp(X), [T.Constant(-1, DType.Int64), T.Constant(2, DType.Int64)]), 1)), DType.Float64),
         ["shape-through-elemwise"] = () => T.Cast(T.Arange(T.Shape(T.Exp(X) * 2, 1)), DType.Float64),
         ["softmax-op"] = () => T.Softmax(X, 1),
     };

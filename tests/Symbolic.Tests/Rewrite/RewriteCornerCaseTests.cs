@@ -122,4 +122,30 @@ public class RewriteCornerCaseTests
         Assert.Contains(Rulebook.Engine.Run([narrow]).Trace.Steps, st => st.Rule == "gemm-scaled-add");
         Assert.Contains(Rulebook.Engine.Run([0.5 * T.Dot(a, b) + c]).Trace.Steps, st => st.Rule == "gemm-scaled-add");
     }
+
+    [Fact]
+    public void CrossEntropyOfAReshapedSoftmaxIsStableAndDoesNotComputeTheSoftmaxForItsShape()
+    {
+        var x = T.Tensor3("x");
+        var y = T.Vector("y", DType.Int64);
+        var rows = T.Reshape(T.Softmax(x), [T.Shape(x, 0), T.Constant(-1, DType.Int64)]);
+        var loss = T.Sum(-T.Log(T.Take(rows, T.Arange(T.Shape(rows, 0)), y)));
+        var g = T.Grad(loss, x);
+        var f = Function.Compile([x, y], [loss, g]);
+        Assert.Contains(f.RewriteTrace.Steps, s => s.Rule == "crossentropy-softmax-reshaped");
+        Assert.DoesNotContain("softmax", f.DebugPrint());
+        var outs = f.Invoke(NDArray.From(new float[] { 1000, -1000, -1000, 1000 }, 2, 1, 2), NDArray.From(new long[] { 1, 1 }, 2));
+        Assert.Equal(2000f, outs[0].Item<float>());
+        Assert.Equal(new float[] { 1, -1, 0, 0 }, outs[1].ToArray<float>());
+    }
+
+    [Fact]
+    public void CrossEntropyOfARank3SoftmaxAsBuiltIsStabilized()
+    {
+        var x = T.Tensor3("x");
+        var y = T.Matrix("y", DType.Int64);
+        var (outs, trace) = Rulebook.Engine.Run([T.Sum(T.CategoricalCrossentropy(T.Softmax(x), y))]);
+        Assert.Contains(trace.Steps, s => s.Rule == "crossentropy-softmax-reshaped");
+        Assert.DoesNotContain("softmax", Graph.DebugPrint(outs));
+    }
 }

@@ -17,6 +17,8 @@ public class RuleSoundnessTests
     private static readonly Variable L = T.Vector("l", DType.Int64);
     private static readonly Variable C = T.Matrix("c", DType.Float64);
     private static readonly Variable S = T.Matrix("s", DType.Float64); // square
+    private static readonly Variable R = T.Tensor3("r", DType.Float64);
+    private static readonly Variable Y6 = T.Vector("y6", DType.Int64);
 
     private static Variable SoftmaxHand(Variable x) => T.Exp(x) / T.Sum(T.Exp(x), 1, keepDims: true);
 
@@ -64,6 +66,7 @@ public class RuleSoundnessTests
         ["logsumexp"] = () => T.Log(T.Sum(T.Exp(A), 1)),
         ["logaddexp"] = () => T.Log(T.Exp(A) + T.Exp(B)),
         ["crossentropy-softmax-rows"] = () => T.CategoricalCrossentropy(T.Softmax(A), Y),
+        ["crossentropy-softmax-reshaped"] = () => -T.Log(T.Take(T.Reshape(T.Softmax(R), -1, 4), T.Arange(6), Y6)),
         ["crossentropy-softmax"] = () => T.CategoricalCrossentropy(T.Softmax(V), T.Take(L, 0)),
         ["gemm-add"] = () => T.Dot(A, T.Transpose(B)) + C,
         ["gemm-scaled-add"] = () => 0.5 * T.Dot(A, T.Transpose(B)) + C,
@@ -119,6 +122,8 @@ public class RuleSoundnessTests
             [L] = NDArray.From(new long[] { rng.Next(4) }, 1),
             [C] = NDArray.From(Normal(9), 3, 3),
             [S] = NDArray.From(Normal(9), 3, 3),
+            [R] = NDArray.From(Normal(24), 2, 3, 4),
+            [Y6] = NDArray.From(Enumerable.Range(0, 6).Select(_ => (long)rng.Next(4)).ToArray(), 6),
         };
     }
 }
