@@ -134,7 +134,15 @@ public static class StructuralRules
         int axis = ((ShapeOf)node.Op).Axis;
         if (node.Inputs[0].Owner is not { Op: Reshape } reshape) return null;
         var size = reshape.Inputs[axis + 1];
-        bool nonNegative = size is Constant c ? c.ScalarValue >= 0 : size.Owner?.Op is ShapeOf;
-        return nonNegative ? size : null;
+        return NonNegative(size) ? size : null;
     }
+
+    /// <summary>True for a size that cannot be the wildcard -1: a non-negative constant, a shape, or sums and products of those.</summary>
+    private static bool NonNegative(Variable size) => size switch
+    {
+        Constant c => c.ScalarValue >= 0,
+        { Owner.Op: ShapeOf } => true,
+        { Owner: { Op: Elemwise { Scalar.Name: "mul" or "add" } } node } => node.Inputs.All(NonNegative),
+        _ => false,
+    };
 }
