@@ -21,6 +21,7 @@ public sealed class RewriteEngine
     public (Variable[] Outputs, RewriteTrace Trace) Run(IReadOnlyList<Variable> outputs, RewriteOptions? options = null)
     {
         options ??= RewriteOptions.Default;
+        CheckNames(options);
         var trace = new RewriteTrace();
         var current = outputs.ToArray();
         foreach (var phase in Phases)
@@ -29,6 +30,19 @@ public sealed class RewriteEngine
             current = RunPhase(phase, current, options, trace);
         }
         return (current, trace);
+    }
+
+    /// <summary>A misspelled rule or phase to leave out would silently leave it in: each name must be one this engine has.</summary>
+    private void CheckNames(RewriteOptions options)
+    {
+        var unknownPhases = options.ExcludedPhases.Where(n => !Phases.Any(p => p.Name == n)).Order(StringComparer.Ordinal).ToList();
+        if (unknownPhases.Count > 0)
+            throw new ArgumentException(
+                $"No rewrite phase is named {string.Join(", ", unknownPhases.Select(n => $"'{n}'"))}; the phases are {string.Join(", ", Phases.Select(p => p.Name))}.", nameof(options));
+        var unknownRules = options.ExcludedRules.Where(n => !Phases.Any(p => p.Rewriters.Any(r => r.Name == n))).Order(StringComparer.Ordinal).ToList();
+        if (unknownRules.Count > 0)
+            throw new ArgumentException(
+                $"No rewrite rule is named {string.Join(", ", unknownRules.Select(n => $"'{n}'"))}; the rules are {string.Join(", ", Phases.SelectMany(p => p.Rewriters).Select(r => r.Name).Distinct().Order(StringComparer.Ordinal))}.", nameof(options));
     }
 
     private static Variable[] RunPhase(Phase phase, Variable[] outputs, RewriteOptions options, RewriteTrace trace)

@@ -41,6 +41,18 @@ public class TraceTests
     }
 
     [Fact]
+    public void AMisspelledRuleOrPhaseToExcludeIsAnError()
+    {
+        var x = T.Vector("x");
+        var e = Assert.Throws<ArgumentException>(() => Function.Compile([x], [T.Log(1 + T.Exp(x))], options: new CompileOptions { ExcludeRules = ["softplus-from-log1p"] }));
+        Assert.Contains("'softplus-from-log1p'", e.Message);
+        Assert.Contains("softplus-from-log1p-exp", e.Message);
+        var p = Assert.Throws<ArgumentException>(() => Function.Compile([x], [x], options: new CompileOptions { ExcludePhases = ["stabilise"] }));
+        Assert.Contains("'stabilise'", p.Message);
+        Assert.Contains("merge, canonicalize, stabilize, specialize", p.Message);
+    }
+
+    [Fact]
     public void ExcludingARuleThroughCompileOptionsStopsIt()
     {
         var x = T.Vector("x");
