@@ -143,7 +143,10 @@ public sealed class RewriteEngine
         }
     }
 
-    /// <summary>The replacement with the node's dtype, or null where it would not have the node's shape.</summary>
+    /// <summary>
+    /// The replacement with the node's dtype, or null where it would not have the node's shape: a dimension
+    /// that is broadcastable (static size 1) where the node's is not, or that does not know a static size the node knows.
+    /// </summary>
     internal static Variable? Fit(Variable repl, Variable original)
     {
         if (repl.NDim > original.NDim) return null;
@@ -153,6 +156,9 @@ public sealed class RewriteEngine
             bool origOne = original.Type.Shape[d] == 1;
             bool replOne = d < lead || repl.Type.Shape[d - lead] == 1;
             if (replOne && !origOne) return null;
+            // A size the node knows statically (from a constant operand: x * [1, 1, 1] is (3,)) that the
+            // replacement does not know would drop the run-time check that x has that size.
+            if (original.Type.Shape[d] is { } size && size != 1 && repl.Type.Shape[d - lead] != size) return null;
         }
         if (lead > 0) repl = TensorMath.DimShuffle(repl, Enumerable.Repeat((object)'x', lead).Concat(Enumerable.Range(0, repl.NDim).Select(d => (object)d)).ToArray());
         if (repl.DType != original.DType) repl = repl is Constant c ? c.As(original.DType) : TensorMath.Cast(repl, original.DType);

@@ -147,4 +147,23 @@ public class RewriteCornerCaseTests
         var (outs, trace) = Rulebook.Engine.Run([T.Sum(T.CategoricalCrossentropy(T.Softmax(x), y))]);
         Assert.Contains(trace.Steps, s => s.Rule == "crossentropy-softmax-reshaped");
     }
+
+    [Fact]
+    public void AnIdentityDoesNotDropTheStaticSizeAConstantOperandGives()
+    {
+        // x ** [2, 2] is (2,): x must have two elements. sqr(x) is (?,) and would take any length.
+        var x = T.Vector("x");
+        var twos = T.Pow(x, T.Constant(NDArray.From(new float[] { 2, 2 }, 2)));
+        var ones = x * T.Constant(NDArray.From(new float[] { 1, 1 }, 2));
+        foreach (var e in new[] { twos, ones })
+        {
+            var r = Optimize(e, out _);
+            Assert.Equal(e.Type, r.Type);
+            var f = Function.Compile([x], [e]);
+            Assert.Equal(new float[] { 9, 16 }.Select(v => e == ones ? MathF.Sqrt(v) : v), f.Invoke(NDArray.From(new float[] { 3, 4 }, 2))[0].ToArray<float>());
+            Assert.ThrowsAny<ArgumentException>(() => f.Invoke(NDArray.From(new float[] { 3, 4, 5 }, 3)));
+        }
+        var plain = T.Pow(x, 2);
+        Assert.Same(T.Sqr(x), Optimize(plain, out _));
+    }
 }
