@@ -17,8 +17,11 @@ public static class StructuralRules
         new CodeRewriter("merge-maxes", "max", MergeReductions),
         new CodeRewriter("merge-mins", "min", MergeReductions),
         new CodeRewriter("merge-prods", "prod", MergeReductions),
+        new CodeRewriter("merge-means", "mean", MergeReductions),
+        new CodeRewriter("keepdims-from-dimshuffle", "dimshuffle", KeepDimsFromDimShuffle),
         new CodeRewriter("drop-noop-reshape", "reshape", DropNoopReshape),
         new CodeRewriter("shape-through-elemwise", "shape", ShapeThroughElemwise),
+        new CodeRewriter("shape-through-reshape", "shape", ShapeThroughReshape),
     ];
 
     /// <summary>Evaluates a node whose inputs are all constants (with the interpreter) into a constant.</summary>
@@ -45,17 +48,45 @@ public static class StructuralRules
         return null;
     }
 
-    /// <summary>A sum (max, min, prod) over axes B of a sum (max, min, prod) over axes A, both keeping dims or neither, as one reduction.</summary>
+    /// <summary>
+    /// A sum (max, min, prod, mean) over axes B of a sum (max, min, prod, mean) over axes A, both keeping dims
+    /// or neither, as one reduction over both (a mean of means of equal-sized groups is the mean of all); or,
+    /// where the inner one keeps dims and the outer one drops them, over B when B covers A.
+    /// </summary>
     public static Variable? MergeReductions(Variable v)
     {
         var outer = (Reduce)v.Owner!.Op;
         var inner = v.Owner.Inputs[0];
-        if (inner.Owner?.Op is not Reduce innerOp || innerOp.Kind != outer.Kind || innerOp.KeepDims != outer.KeepDims) return null;
+        if (inner.Owner?.Op is not Reduce innerOp || innerOp.Kind != outer.Kind) return null;
         var x = inner.Owner.Inputs[0];
+        if (innerOp.KeepDims && !outer.KeepDims)
+            return innerOp.Axes.All(outer.Axes.Contains) ? Apply.Make(new Reduce(outer.Kind, outer.Axes.Order().ToArray(), false), x) : null;
+        if (innerOp.KeepDims != outer.KeepDims) return null;
         // Map the outer axes back to x's axes.
         var remaining = Enumerable.Range(0, x.NDim).Where(d => innerOp.KeepDims || !innerOp.Axes.Contains(d)).ToArray();
         var axes = innerOp.Axes.Concat(outer.Axes.Select(a => remaining[a])).Distinct().Order().ToArray();
         return Apply.Make(new Reduce(outer.Kind, axes, outer.KeepDims), x);
+    }
+
+    /// <summary>
+    /// A reduction that drops its axes followed by a dimshuffle that puts them back, in order, as broadcastable
+    /// axes (Theano's way of writing keepdims: <c>sum(x, 1).dimshuffle(0, 'x')</c>), as the reduction keeping dims.
+    /// </summary>
+    public static Variable? KeepDimsFromDimShuffle(Variable v)
+    {
+        var shuffle = (DimShuffle)v.Owner!.Op;
+        var inner = v.Owner.Inputs[0];
+        if (inner.Owner?.Op is not Reduce { KeepDims: false, Kind: not (ReduceKind.Argmax or ReduceKind.Argmin) } reduce) return null;
+        var x = inner.Owner.Inputs[0];
+        var axes = reduce.Axes.Distinct().Order().ToArray();
+        if (shuffle.Pattern.Count != x.NDim || axes.Length == 0) return null;
+        int kept = 0;
+        for (int d = 0; d < x.NDim; d++)
+        {
+            bool reduced = axes.Contains(d);
+            if (reduced ? shuffle.Pattern[d] >= 0 : shuffle.Pattern[d] != kept++) return null;
+        }
+        return Apply.Make(new Reduce(reduce.Kind, axes, true), x);
     }
 
     /// <summary>A reshape to the shape its input already has.</summary>
@@ -91,4 +122,27 @@ public static class StructuralRules
         }
         return null;
     }
+
+    /// <summary>
+    /// The size of a dimension of a reshape read from the size it was given, where that size cannot be the
+    /// wildcard -1 (a non-negative constant, or a shape), so that asking for the shape of a reshaped
+    /// softmax (as the cross-entropy of a rank-3 softmax does for its row count) does not compute the softmax.
+    /// </summary>
+    public static Variable? ShapeThroughReshape(Variable v)
+    {
+        var node = v.Owner!;
+        int axis = ((ShapeOf)node.Op).Axis;
+        if (node.Inputs[0].Owner is not { Op: Reshape } reshape) return null;
+        var size = reshape.Inputs[axis + 1];
+        return NonNegative(size) ? size : null;
+    }
+
+    /// <summary>True for a size that cannot be the wildcard -1: a non-negative constant, a shape, or sums and products of those.</summary>
+    private static bool NonNegative(Variable size) => size switch
+    {
+        Constant c => c.ScalarValue >= 0,
+        { Owner.Op: ShapeOf } => true,
+        { Owner: { Op: Elemwise { Scalar.Name: "mul" or "add" } } node } => node.Inputs.All(NonNegative),
+        _ => false,
+    };
 }

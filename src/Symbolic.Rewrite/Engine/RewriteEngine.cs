@@ -21,6 +21,7 @@ public sealed class RewriteEngine
     public (Variable[] Outputs, RewriteTrace Trace) Run(IReadOnlyList<Variable> outputs, RewriteOptions? options = null)
     {
         options ??= RewriteOptions.Default;
+        CheckNames(options);
         var trace = new RewriteTrace();
         var current = outputs.ToArray();
         foreach (var phase in Phases)
@@ -31,10 +32,23 @@ public sealed class RewriteEngine
         return (current, trace);
     }
 
+    /// <summary>A misspelled rule or phase to leave out would silently leave it in: each name must be one this engine has.</summary>
+    private void CheckNames(RewriteOptions options)
+    {
+        var unknownPhases = options.ExcludedPhases.Where(n => !Phases.Any(p => p.Name == n)).Order(StringComparer.Ordinal).ToList();
+        if (unknownPhases.Count > 0)
+            throw new ArgumentException(
+                $"No rewrite phase is named {string.Join(", ", unknownPhases.Select(n => $"'{n}'"))}; the phases are {string.Join(", ", Phases.Select(p => p.Name))}.", nameof(options));
+        var unknownRules = options.ExcludedRules.Where(n => !Phases.Any(p => p.Rewriters.Any(r => r.Name == n))).Order(StringComparer.Ordinal).ToList();
+        if (unknownRules.Count > 0)
+            throw new ArgumentException(
+                $"No rewrite rule is named {string.Join(", ", unknownRules.Select(n => $"'{n}'"))}; the rules are {string.Join(", ", Phases.SelectMany(p => p.Rewriters).Select(r => r.Name).Distinct().Order(StringComparer.Ordinal))}.", nameof(options));
+    }
+
     private static Variable[] RunPhase(Phase phase, Variable[] outputs, RewriteOptions options, RewriteTrace trace)
     {
         int budget = options.FiringBudget;
-        var replaced = new Dictionary<Variable, string>(ReferenceEqualityComparer.Instance);
+        var replaced = new Dictionary<Variable, (string Rule, Variable After)>(ReferenceEqualityComparer.Instance);
         for (int pass = 0; pass < MaxPasses; pass++)
         {
             var visitor = new Visitor(phase, options, trace, budget, replaced);
@@ -52,8 +66,13 @@ public sealed class RewriteEngine
         return outputs;
     }
 
-    /// <param name="replaced">Every node rewritten away in this phase, with the rule that did it: a rule that would bring one back closes a cycle.</param>
-    private sealed class Visitor(Phase phase, RewriteOptions options, RewriteTrace trace, int budget, Dictionary<Variable, string> replaced)
+    /// <param name="replaced">
+    /// Every node rewritten away in this phase, with the rule that did it and what it became. A rule that would
+    /// bring one back closes a cycle only when that node's rewrites lead back to the node at hand; a node that
+    /// merely appears again (log(1 + exp(x)) becoming log1p(exp(x)), which was rewritten to softplus elsewhere
+    /// in the graph) is rewritten again like any other.
+    /// </param>
+    private sealed class Visitor(Phase phase, RewriteOptions options, RewriteTrace trace, int budget, Dictionary<Variable, (string Rule, Variable After)> replaced)
     {
         private readonly Dictionary<Variable, Variable> memo = new(ReferenceEqualityComparer.Instance);
 
@@ -81,7 +100,7 @@ public sealed class RewriteEngine
             while (Budget > 0 && cur.Owner is { } curNode && TryOnce(cur, curNode) is { } step)
             {
                 seen.Add(cur);
-                replaced[cur] = step.Rule;
+                replaced[cur] = (step.Rule, step.After);
                 trace.Add(step);
                 Fired++;
                 Budget--;
@@ -103,7 +122,7 @@ public sealed class RewriteEngine
                 if (repl is null || ReferenceEquals(repl, cur)) continue;
                 repl = Fit(repl, cur);
                 if (repl is null || ReferenceEquals(repl, cur)) continue;
-                if (replaced.TryGetValue(repl, out var earlier))
+                if (LeadsBackTo(repl, cur) is { } earlier)
                 {
                     trace.Note($"phase {phase.Name}: rule {r.Name} would turn {ExpressionText.Of(cur)} back into {ExpressionText.Of(repl)}, which rule {earlier} had rewritten: a cycle, not applied.");
                     continue;
@@ -112,9 +131,22 @@ public sealed class RewriteEngine
             }
             return null;
         }
+
+        /// <summary>The rule that rewrote <paramref name="repl"/> where its chain of rewrites in this phase reaches <paramref name="cur"/>; otherwise null.</summary>
+        private string? LeadsBackTo(Variable repl, Variable cur)
+        {
+            if (!replaced.TryGetValue(repl, out var first)) return null;
+            var walked = new HashSet<Variable>(ReferenceEqualityComparer.Instance);
+            for (var v = repl; replaced.TryGetValue(v, out var step) && walked.Add(v); v = step.After)
+                if (ReferenceEquals(step.After, cur)) return first.Rule;
+            return null;
+        }
     }
 
-    /// <summary>The replacement with the node's dtype, or null where it would not have the node's shape.</summary>
+    /// <summary>
+    /// The replacement with the node's dtype, or null where it would not have the node's shape: a dimension
+    /// that is broadcastable (static size 1) where the node's is not, or that does not know a static size the node knows.
+    /// </summary>
     internal static Variable? Fit(Variable repl, Variable original)
     {
         if (repl.NDim > original.NDim) return null;
@@ -124,6 +156,9 @@ public sealed class RewriteEngine
             bool origOne = original.Type.Shape[d] == 1;
             bool replOne = d < lead || repl.Type.Shape[d - lead] == 1;
             if (replOne && !origOne) return null;
+            // A size the node knows statically (from a constant operand: x * [1, 1, 1] is (3,)) that the
+            // replacement does not know would drop the run-time check that x has that size.
+            if (original.Type.Shape[d] is { } size && size != 1 && repl.Type.Shape[d - lead] != size) return null;
         }
         if (lead > 0) repl = TensorMath.DimShuffle(repl, Enumerable.Repeat((object)'x', lead).Concat(Enumerable.Range(0, repl.NDim).Select(d => (object)d)).ToArray());
         if (repl.DType != original.DType) repl = repl is Constant c ? c.As(original.DType) : TensorMath.Cast(repl, original.DType);

@@ -21,7 +21,11 @@ public sealed class RewriteTrace
 
     internal void Add(RewriteStep step) => steps.Add(step);
 
-    internal void Note(string note) => notes.Add(note);
+    /// <summary>Adds a note once: a refused cycle is met again on every pass, and says nothing new the second time.</summary>
+    internal void Note(string note)
+    {
+        if (!notes.Contains(note)) notes.Add(note);
+    }
 
     /// <summary>The steps that produced <paramref name="v"/> or a node it is computed from.</summary>
     public IEnumerable<RewriteStep> Explain(Variable v)

@@ -3,13 +3,14 @@ namespace Symbolic.Rewrite.Rules;
 /// <summary>
 /// A condition after <c>if</c>: a predicate on bound variables, such as <c>const(x)</c>,
 /// <c>float(x)</c>, <c>ndim(x, 2)</c>, <c>scalar(x)</c>, <c>bcast(x, 0)</c> or <c>value(c, 1)</c>;
-/// <c>not</c> before it negates it.
+/// <c>not</c> before it negates it. <c>aligned(a)</c> names a bound op parameter instead (<c>sum{a}</c>): true for a
+/// reduction that keeps its dims or reduces leading axes, whose result broadcasts back onto the groups it reduced.
 /// </summary>
 public sealed record RuleCondition(string Predicate, string Variable, IReadOnlyList<double> Numbers, bool Negated)
 {
     public static readonly IReadOnlySet<string> Known = new HashSet<string>
     {
-        "const", "float", "int", "ndim", "scalar", "bcast", "value", "shifted",
+        "const", "float", "int", "ndim", "scalar", "bcast", "value", "shifted", "aligned",
     };
 
     /// <summary>Evaluates the condition on the bindings of a match.</summary>
@@ -19,8 +20,13 @@ public sealed record RuleCondition(string Predicate, string Variable, IReadOnlyL
         return Negated ? !r : r;
     }
 
+    /// <summary>The predicates on an op parameter rather than on a variable.</summary>
+    public static readonly IReadOnlySet<string> OnParameters = new HashSet<string> { "aligned" };
+
     private bool Evaluate(Match match)
     {
+        if (Predicate == "aligned")
+            return match.Params[Variable] is Symbolic.Ops.Reduce r && (r.KeepDims || r.Axes.Order().Select((a, i) => a == i).All(b => b));
         var v = match.Vars[Variable];
         switch (Predicate)
         {

@@ -195,7 +195,12 @@ public static class RuleParser
         {
             if (!RuleCondition.Known.Contains(c.Predicate))
                 throw new FormatException($"{source}:{line}: rule '{rule.Name}': unknown condition '{c.Predicate}'; known: {string.Join(", ", RuleCondition.Known)}.");
-            if (!bound.Contains(c.Variable))
+            if (RuleCondition.OnParameters.Contains(c.Predicate))
+            {
+                if (!parameters.Contains(c.Variable))
+                    throw new FormatException($"{source}:{line}: rule '{rule.Name}': the condition {c} names '{c.Variable}', which the pattern does not bind as an op parameter ({{{c.Variable}}}).");
+            }
+            else if (!bound.Contains(c.Variable))
                 throw new FormatException($"{source}:{line}: rule '{rule.Name}': the condition {c} names '{c.Variable}', which the pattern does not bind.");
         }
     }

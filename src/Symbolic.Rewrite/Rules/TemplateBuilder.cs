@@ -30,16 +30,22 @@ public static class TemplateBuilder
         Register("dot", (a, _) => TensorMath.Dot(a[0], a[1]));
         Register("gemm", (a, _) => MakeGemm(a[0], a[1], a[2], a[3], a[4]));
         Register("take", (a, _) => TensorMath.Take(a[0], a[1..]));
+        Register("reshape", (a, p) => p is Reshape r ? Apply.Make(r, a) : TensorMath.ReshapeTo(a[0], a[1..]));
         Register("stop_gradient", (a, _) => TensorMath.StopGradient(a[0]));
         Register("zeros_like", (a, _) => TensorMath.ZerosLike(a[0]));
         Register("ones_like", (a, _) => TensorMath.OnesLike(a[0]));
     }
 
-    /// <summary>gemm(c, alpha, a, b, beta), with the scalars in a's dtype; null where the operands do not fit a gemm.</summary>
+    /// <summary>
+    /// gemm(c, alpha, a, b, beta), with the scalars in a's dtype; null where the operands do not fit a gemm,
+    /// or where a scalar that is not a constant has another dtype: a float64 scale of a float32 product is
+    /// computed in float64 as built, and a float32 gemm would round it.
+    /// </summary>
     private static Variable? MakeGemm(Variable c, Variable alpha, Variable a, Variable b, Variable beta)
     {
         if (a.NDim != 2 || b.NDim != 2 || !a.DType.IsFloat() || a.DType != b.DType || c.NDim > 2 || c.DType != a.DType || alpha.NDim != 0 || beta.NDim != 0)
             return null;
+        if (alpha is not Constant && alpha.DType != a.DType || beta is not Constant && beta.DType != a.DType) return null;
         Variable Scalar(Variable s) => s is Constant k ? k.As(a.DType) : TensorMath.Cast(s, a.DType);
         try
         {

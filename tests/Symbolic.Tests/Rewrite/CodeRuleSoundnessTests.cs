@@ -15,7 +15,11 @@ public class CodeRuleSoundnessTests
         ["merge-maxes"] = () => T.Max(T.Max(X, 2, keepDims: true), 0, keepDims: true),
         ["merge-mins"] = () => T.Min(T.Min(X, 0), 1),
         ["merge-prods"] = () => T.Prod(T.Prod(X, 1), 1),
+        ["merge-means"] = () => T.Mean(T.Mean(X, 2), 0),
+        ["keepdims-from-dimshuffle"] = () => X / T.DimShuffle(T.Sum(X, 1), 0, 'x', 1),
         ["drop-noop-reshape"] = () => T.Reshape(X, [T.Shape(X, 0), T.Shape(X, 1), T.Shape(X, 2)]) * 2,
+        ["shape-through-reshape"] = () => T.Cast(T.Arange(T.Shape(T.Reshape(T.Exp(X), [T.Shape(X, 0), T.Constant(-1, DType.Int64)]), 0)), DType.Float64)
+            + T.Cast(T.Arange(T.Shape(T.Reshape(T.Exp(X), [T.Constant(-1, DType.Int64), T.Constant(2, DType.Int64)]), 1)), DType.Float64),
         ["shape-through-elemwise"] = () => T.Cast(T.Arange(T.Shape(T.Exp(X) * 2, 1)), DType.Float64),
         ["softmax-op"] = () => T.Softmax(X, 1),
     };

@@ -16,6 +16,9 @@ public class RuleSoundnessTests
     private static readonly Variable V = T.Vector("v", DType.Float64);
     private static readonly Variable L = T.Vector("l", DType.Int64);
     private static readonly Variable C = T.Matrix("c", DType.Float64);
+    private static readonly Variable S = T.Matrix("s", DType.Float64); // square
+    private static readonly Variable R = T.Tensor3("r", DType.Float64);
+    private static readonly Variable Y6 = T.Vector("y6", DType.Int64);
 
     private static Variable SoftmaxHand(Variable x) => T.Exp(x) / T.Sum(T.Exp(x), 1, keepDims: true);
 
@@ -48,6 +51,7 @@ public class RuleSoundnessTests
         ["log1p-from-log"] = () => T.Log(1 + P),
         ["log1p-from-log-sub"] = () => T.Log(1 - P),
         ["expm1-from-exp"] = () => T.Exp(A) - 1,
+        ["expm1-from-exp-add"] = () => -1 + T.Exp(A),
         ["log-exp"] = () => T.Log(T.Exp(A)),
         ["softplus-from-log1p-exp"] = () => T.Log1p(T.Exp(A)),
         ["log-sigmoid"] = () => T.Log(T.Sigmoid(A)),
@@ -55,11 +59,14 @@ public class RuleSoundnessTests
         ["log1p-neg-sigmoid"] = () => T.Log1p(-T.Sigmoid(A)),
         ["sigmoid-from-exp-ratio"] = () => T.Exp(A) / (1 + T.Exp(A)),
         ["sigmoid-from-inverse"] = () => 1 / (1 + T.Exp(-A)),
+        ["sigmoid-of-neg-from-inverse"] = () => 1 / (1 + T.Exp(A)),
         ["softmax-shift"] = () => SoftmaxHand(A),
+        ["softmax-shift-unaligned"] = () => T.Exp(S) / T.Sum(T.Exp(S), 1),
         ["log-softmax"] = () => T.Log(T.Softmax(A)),
         ["logsumexp"] = () => T.Log(T.Sum(T.Exp(A), 1)),
         ["logaddexp"] = () => T.Log(T.Exp(A) + T.Exp(B)),
         ["crossentropy-softmax-rows"] = () => T.CategoricalCrossentropy(T.Softmax(A), Y),
+        ["crossentropy-softmax-reshaped"] = () => -T.Log(T.Take(T.Reshape(T.Softmax(R), -1, 4), T.Arange(6), Y6)),
         ["crossentropy-softmax"] = () => T.CategoricalCrossentropy(T.Softmax(V), T.Take(L, 0)),
         ["gemm-add"] = () => T.Dot(A, T.Transpose(B)) + C,
         ["gemm-scaled-add"] = () => 0.5 * T.Dot(A, T.Transpose(B)) + C,
@@ -114,6 +121,9 @@ public class RuleSoundnessTests
             [V] = NDArray.From(Normal(4), 4),
             [L] = NDArray.From(new long[] { rng.Next(4) }, 1),
             [C] = NDArray.From(Normal(9), 3, 3),
+            [S] = NDArray.From(Normal(9), 3, 3),
+            [R] = NDArray.From(Normal(24), 2, 3, 4),
+            [Y6] = NDArray.From(Enumerable.Range(0, 6).Select(_ => (long)rng.Next(4)).ToArray(), 6),
         };
     }
 }
