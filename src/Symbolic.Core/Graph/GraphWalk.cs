@@ -1,6 +1,6 @@
 namespace Symbolic;
 
-/// <summary>Walks over graphs: topological order, free inputs.</summary>
+/// <summary>Walks over graphs: topological order, free inputs, substitution.</summary>
 public static class GraphWalk
 {
     /// <summary>The nodes that compute <paramref name="outputs"/>, each after its inputs' nodes, in an order fixed by the graph alone.</summary>
@@ -60,5 +60,22 @@ public static class GraphWalk
             foreach (var i in node.Inputs)
                 if (ReferenceEquals(i, from)) return true;
         return false;
+    }
+
+    /// <summary>
+    /// The graphs of <paramref name="outputs"/> rebuilt with each key of <paramref name="replacements"/>
+    /// replaced by its value (of the same type); nodes that read no replaced variable stay as they are.
+    /// </summary>
+    public static Variable[] Replace(IReadOnlyList<Variable> outputs, IReadOnlyDictionary<Variable, Variable> replacements)
+    {
+        var map = new Dictionary<Variable, Variable>(replacements, ReferenceEqualityComparer.Instance);
+        foreach (var node in TopologicalOrder(outputs))
+        {
+            if (map.ContainsKey(node.Output)) continue;
+            var inputs = node.Inputs.Select(i => map.GetValueOrDefault(i, i)).ToArray();
+            if (!inputs.SequenceEqual(node.Inputs, ReferenceEqualityComparer.Instance))
+                map[node.Output] = Apply.Make(node.Op, inputs);
+        }
+        return outputs.Select(o => map.GetValueOrDefault(o, o)).ToArray();
     }
 }

@@ -23,7 +23,7 @@ public static class Gradient
             if (!w.DType.IsFloat())
                 throw new ArgumentException($"Grad: cannot differentiate with respect to {Op.Describe(w)}, which is not a float.", nameof(wrt));
         }
-        return Backward(Stabilized(cost, wrt), Constant.Scalar(1, cost.DType), wrt);
+        return StableBackward(cost, wrt);
     }
 
     private static readonly Engine.RewriteOptions StabilizeOnly = new()
@@ -33,15 +33,31 @@ public static class Gradient
     };
 
     /// <summary>
-    /// The cost in its stable form (canonicalize and stabilize phases, no unsafe rules), so that
-    /// the gradient is built from the stable formula: the gradient of a naive cross-entropy of a
-    /// softmax is then finite where the naive formula's would be NaN. Only done when every
-    /// <paramref name="wrt"/> is a leaf, which rewriting never removes.
+    /// Differentiates the cost in its stable form (canonicalize and stabilize phases, no unsafe
+    /// rules), so that the gradient is built from the stable formula: the gradient of a naive
+    /// cross-entropy of a softmax is then finite where the naive formula's would be NaN. Rewriting
+    /// could remove a computed <paramref name="wrt"/>, so each one is first cut out of the graph,
+    /// replaced by a leaf of its type, and put back into the gradients afterwards. Where one
+    /// computed <c>wrt</c> is computed from another <c>wrt</c>, cutting would lose the paths through
+    /// it, and the cost is differentiated as written.
     /// </summary>
-    private static Variable Stabilized(Variable cost, IReadOnlyList<Variable> wrt)
+    private static Variable[] StableBackward(Variable cost, IReadOnlyList<Variable> wrt)
     {
-        if (wrt.Any(w => w.Owner is not null)) return cost;
-        return Engine.Rulebook.Engine.Run([cost], StabilizeOnly).Outputs[0];
+        var computed = wrt.Where(w => w.Owner is not null).Distinct<Variable>(ReferenceEqualityComparer.Instance).ToList();
+        var seed = Constant.Scalar(1, cost.DType);
+        if (computed.Any(c => wrt.Any(w => !ReferenceEquals(w, c) && GraphWalk.DependsOn(c, w))))
+            return Backward(cost, seed, wrt);
+        var cuts = new Dictionary<Variable, Variable>(ReferenceEqualityComparer.Instance);
+        var back = new Dictionary<Variable, Variable>(ReferenceEqualityComparer.Instance);
+        foreach (var c in computed)
+        {
+            cuts[c] = Variable.Input(c.Type, c.Name);
+            back[cuts[c]] = c;
+        }
+        var cutCost = cuts.Count == 0 ? cost : GraphWalk.Replace([cost], cuts)[0];
+        var stable = Engine.Rulebook.Engine.Run([cutCost], StabilizeOnly).Outputs[0];
+        var grads = Backward(stable, seed, wrt.Select(w => cuts.GetValueOrDefault(w, w)).ToArray());
+        return cuts.Count == 0 ? grads : GraphWalk.Replace(grads, back);
     }
 
     /// <summary>The vector-Jacobian product: gradients of <paramref name="output"/> with respect to <paramref name="wrt"/>, seeded with <paramref name="seed"/> (same type as the output).</summary>

@@ -72,6 +72,38 @@ public class CompiledStabilityTests
         Assert.True(Close(grad, c.Gradient), $"{name}: gradient [{string.Join(", ", grad)}], expected [{string.Join(", ", c.Gradient)}].");
     }
 
+    [Fact]
+    public void GradientWithRespectToAComputedVariableIsStabilizedToo()
+    {
+        // The logits are computed (x @ w), and the gradient is asked of them, as when one inspects what flows
+        // into a layer: the cut at the logits keeps them while the cost above them is stabilized.
+        var x = T.Matrix("x");
+        var w = T.Matrix("w");
+        var logits = T.Dot(x, w);
+        var labels = T.Constant(NDArray.From(new long[] { 1, 1 }, 2));
+        var loss = T.Sum(T.CategoricalCrossentropy(T.Softmax(logits), labels));
+        var z = x * 2;
+        var softplus = T.Sum(T.Log(1 + T.Exp(z)));
+        var f = Function.Compile([x, w], [T.Grad(loss, logits), T.Grad(softplus, z)]);
+        var outs = f.Invoke(NDArray.From(new float[] { 1000, -1000, -1000, 1000 }, 2, 2), NDArray.From(new float[] { 1, 0, 0, 1 }, 2, 2));
+        Assert.True(Close(outs[0].ToArray<float>(), [1, -1, 0, 0]), $"d loss / d logits: [{string.Join(", ", outs[0].ToArray<float>())}]");
+        Assert.True(Close(outs[1].ToArray<float>(), [1, 0, 0, 1]), $"d softplus / d z: [{string.Join(", ", outs[1].ToArray<float>())}]");
+    }
+
+    [Fact]
+    public void GradientWithRespectToNestedVariablesKeepsEveryPath()
+    {
+        // h is computed from x, and both are asked for: x's gradient must include the path through h.
+        var x = T.Vector("x");
+        var h = T.Exp(x);
+        var cost = T.Sum(h * x);
+        var g = T.Grad(cost, x, h);
+        var outs = Function.Compile([x], [g[0], g[1]]).Invoke(NDArray.From(new float[] { 0, 1 }, 2));
+        var e = Math.E;
+        Assert.True(Close(outs[0].ToArray<float>(), [1, e + e]), $"d cost / d x: [{string.Join(", ", outs[0].ToArray<float>())}]");
+        Assert.True(Close(outs[1].ToArray<float>(), [0, 1]), $"d cost / d h: [{string.Join(", ", outs[1].ToArray<float>())}]");
+    }
+
     /// <summary>Relative to the truth, so that 0 is not close to a tiny true value; a true 0 allows 1e-7.</summary>
     private static bool Close(float[] got, double[] truth) =>
         got.Length == truth.Length && got.Zip(truth).All(p => float.IsFinite(p.First) && Math.Abs(p.First - p.Second) <= (p.Second == 0 ? 1e-7 : 1e-5 * Math.Abs(p.Second)));
