@@ -126,12 +126,28 @@ public sealed class ExprGenerator
         return Leaf(shape);
     }
 
-    /// <summary>As <see cref="Node"/>, more often one of the shapes the rewrite rules look for.</summary>
-    public Expr BaitOrNode(int[] shape, int depth)
+    /// <summary>
+    /// An integer or boolean result computed from a float expression (casts, arg-reductions, integer
+    /// sums and products that may wrap, comparisons), compared exactly.
+    /// </summary>
+    public Variable IntegerOutput(Expr e)
     {
-        for (int attempt = 0; attempt < 10; attempt++)
-            if (Bait(shape, depth) is { } e) return Check(e);
-        return Node(shape, depth);
+        var it = Pick(DType.Int32, DType.Int64);
+        var i = T.Cast(T.Tanh(e.V) * 7, it);
+        var b = T.Gt(e.V, 0);
+        int r = e.Shape.Length;
+        return rng.Next(9) switch
+        {
+            0 => i,
+            1 => r > 0 ? T.Argmax(e.V, rng.Next(-r, r), Coin()) : T.Argmax(e.V),
+            2 => T.Sum(b),
+            3 => r > 0 ? T.Sum(i, [rng.Next(r)], Coin()) : T.Sum(i),
+            4 => T.Prod(i * 11 + 1),
+            5 => i * i - 3 * i,
+            6 => T.Cast(b, it) + T.Not(b),
+            7 => r > 0 ? T.Argmin(i, -1, true) : T.Abs(i),
+            _ => T.And(b, T.Lt(e.V, 1)),
+        };
     }
 
     /// <summary>The generator's invariant: run-time size 1 exactly where the type says it broadcasts.</summary>

@@ -37,13 +37,18 @@ public sealed class FuzzBatch
         var pool = new InputPool(dtype, seed * 7919 + 1);
         var gen = new ExprGenerator(rng, pool, smooth, dims);
         var exprs = new Expr[count];
-        for (int i = 0; i < count; i++) exprs[i] = gen.Top(gen.RandomShape(2), 1 + rng.Next(maxDepth));
+        for (int i = 0; i < count; i++)
+        {
+            exprs[i] = gen.Top(gen.RandomShape(2), 1 + rng.Next(maxDepth));
+            // Now and then an integer or boolean result, compared exactly (not where gradients are taken).
+            if (!smooth && rng.Next(5) == 0) exprs[i] = exprs[i] with { V = gen.IntegerOutput(exprs[i]) };
+        }
         return new FuzzBatch(seed, dtype, smooth, pool, exprs) { MaxDepth = maxDepth };
     }
 
     /// <summary>How to rebuild expression <paramref name="i"/>, and the graph as built.</summary>
     public string Describe(int i) =>
-        $"seed {Seed}, expression {i} of shape [{string.Join(",", Exprs[i].Shape)}]: " +
+        $"seed {Seed}, expression {i} ({Exprs[i].V.Type}): " +
         $"FuzzBatch.Build({Seed}, DType.{DType}, smooth: {(Smooth ? "true" : "false")}, count: {Exprs.Length}, maxDepth: {MaxDepth}).Exprs[{i}]\n" +
         Graph.DebugPrint(Exprs[i].V);
 }
