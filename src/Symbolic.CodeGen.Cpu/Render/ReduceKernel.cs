@@ -60,6 +60,12 @@ internal static class ReduceKernel
             w.Line($"double count = 1.0{string.Concat(op.Axes.Select(a => $" * sh0[{a}]"))};");
             w.Line($"for (int j = 0; j < y.Length; j++) y[j] = {Convert("(acc[j] / count)", acc, node.Output.DType)};");
         }
+        else if (!floatAcc && node.Output.DType == DType.Int32)
+        {
+            // An int32 sum or product wraps, as in NumPy: the int64 accumulator's low 32 bits (a
+            // conversion would saturate). Max and min stay in range, where both agree.
+            w.Line("for (int j = 0; j < y.Length; j++) y[j] = unchecked((int)acc[j]);");
+        }
         else w.Line($"for (int j = 0; j < y.Length; j++) y[j] = {Convert("acc[j]", acc, node.Output.DType)};");
         w.Line("return y;");
     }

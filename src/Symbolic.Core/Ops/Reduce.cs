@@ -82,6 +82,12 @@ public sealed class Reduce : Op
             _ => 0,
         };
         Array.Fill(acc, init);
+        // Integer sums and products accumulate in wrapping int64 arithmetic and wrap to the result
+        // type's range, as the generated code (an int64 accumulator) and NumPy do; float64 would
+        // saturate past 2^31 and lose digits past 2^53.
+        var outType = node.Output.DType;
+        long[]? wrapping = outType.IsInteger() && Kind is ReduceKind.Sum or ReduceKind.Prod ? new long[n] : null;
+        if (wrapping is not null && Kind == ReduceKind.Prod) Array.Fill(wrapping, 1L);
         // Output flat index and position within the reduced axes, per input index.
         var keptStrides = new int[x.NDim];
         var redStrides = new int[x.NDim];
@@ -102,6 +108,8 @@ public sealed class Reduce : Op
             bool first = count[o]++ == 0;
             switch (Kind)
             {
+                case ReduceKind.Sum when wrapping is not null: wrapping[o] = unchecked(wrapping[o] + (long)v); break;
+                case ReduceKind.Prod when wrapping is not null: wrapping[o] = unchecked(wrapping[o] * (long)v); break;
                 case ReduceKind.Sum: case ReduceKind.Mean: acc[o] += v; break;
                 case ReduceKind.Prod: acc[o] *= v; break;
                 case ReduceKind.Max: acc[o] = Math.Max(acc[o], v); break;
@@ -119,6 +127,8 @@ public sealed class Reduce : Op
             int m = Axes.Aggregate(1, (a, d) => a * x.Shape[d]);
             for (int i = 0; i < n; i++) acc[i] /= m;
         }
+        if (wrapping is not null)
+            for (int i = 0; i < n; i++) acc[i] = outType == DType.Int32 ? unchecked((int)wrapping[i]) : wrapping[i];
         return new RefTensor(outShape, IsArg ? pos : acc);
     }
 

@@ -119,6 +119,24 @@ public class NumPySemanticsTests
     }
 
     [Fact]
+    public void IntegerSumsAndProductsWrapAtTheResultTypesRange()
+    {
+        // np.prod and np.sum with an int32 or int64 result wrap; the interpreter accumulated in float64
+        // and saturated (found by the fuzz tests: an int32 prod gave int32 max where the code wraps).
+        var x = T.Matrix("x", DType.Int32);
+        var l = T.Vector("l", DType.Int64);
+        var k = T.Vector("k", DType.Int64);
+        // int64 values the interpreter's float64 data holds exactly: 2^32 * 3 * 2^31 wraps to -2^63, so does 2^62 + 2^62.
+        var got = Run([x, l, k], [T.Prod(x), T.Prod(x, 0), T.Sum(x, 1), T.Prod(l), T.Sum(k)],
+            NDArray.From(new[] { 65536, 3, 65536, int.MaxValue }, 2, 2), NDArray.From(new[] { 1L << 32, 3L << 31 }, 2), NDArray.From(new[] { 1L << 62, 1L << 62 }, 2));
+        Assert.Equal(new[] { 0 }, got[0].ToArray<int>());
+        Assert.Equal(new[] { 0, unchecked(3 * int.MaxValue) }, got[1].ToArray<int>());
+        Assert.Equal(new[] { 65539, unchecked(65536 + int.MaxValue) }, got[2].ToArray<int>());
+        Assert.Equal(new[] { long.MinValue }, got[3].ToArray<long>());
+        Assert.Equal(new[] { long.MinValue }, got[4].ToArray<long>());
+    }
+
+    [Fact]
     public void Int64ConstantsPastTwoToTheFiftyThreeStayDistinct()
     {
         // Constants are interned by value; keyed through doubles, 2^53 + 1 was taken for 2^53.
