@@ -10,7 +10,8 @@ namespace Symbolic;
 /// A compiled function: inputs to outputs, with updates of shared variables, as Theano's
 /// <c>theano.function</c>. Safe to invoke from many threads at once: calls without updates run in
 /// parallel; a call with updates holds the shared variables it reads and writes for its whole
-/// duration, so its read-compute-write is atomic.
+/// duration, so its read-compute-write is atomic, and publishes its new values all at once: no
+/// call, with updates or without, sees some of them and not the others.
 /// </summary>
 public sealed class Function
 {
@@ -18,6 +19,10 @@ public sealed class Function
     private readonly int outputCount;
     private readonly SharedVariable[] updated;
     private readonly SharedVariable[] gates;
+    private readonly SharedVariable[] readOrder;
+    private readonly int[] readSlot;
+    private readonly SharedVariable[] publishOrder;
+    private readonly int[] publishResult;
     private readonly CpuProgram program;
 
     private Function(Variable[] inputs, int outputCount, SharedVariable[] updated, CpuProgram program, Variable[] optimized, RewriteTrace trace)
@@ -31,6 +36,11 @@ public sealed class Function
         gates = updated.Length == 0
             ? []
             : program.Schedule.SharedInputs.Concat(updated).Distinct().OrderBy(s => s.Id).ToArray();
+        var shared = program.Schedule.SharedInputs;
+        readOrder = shared.Distinct().OrderBy(s => s.Id).ToArray();
+        readSlot = shared.Select(s => Array.IndexOf(readOrder, s)).ToArray();
+        publishOrder = updated.OrderBy(s => s.Id).ToArray();
+        publishResult = publishOrder.Select(s => outputCount + Array.IndexOf(updated, s)).ToArray();
         Kernels = program.Rendered.Kernels.Select(k => new Kernel(k.Name, "csharp", k.Source)).ToArray();
     }
 
@@ -154,7 +164,9 @@ public sealed class Function
         var shared = program.Schedule.SharedInputs;
         var values = new NDArray[args.Length + shared.Count];
         args.CopyTo(values, 0);
-        for (int i = 0; i < shared.Count; i++) values[args.Length + i] = shared[i].Value;
+        // One consistent set: with no gates held, another call may be publishing its updates now.
+        var current = SharedVariable.ReadTogether(readOrder);
+        for (int i = 0; i < shared.Count; i++) values[args.Length + i] = current[readSlot[i]];
         int[][] shapes;
         try
         {
@@ -171,7 +183,7 @@ public sealed class Function
                 $"The inputs' shapes do not fit together: {e.Message} That node is computed from {string.Join(", ", named)}.", nameof(args), e);
         }
         var results = program.Run(values, shapes);
-        for (int u = 0; u < updated.Length; u++) updated[u].SetUnderGate(results[outputCount + u]);
+        if (publishOrder.Length > 0) SharedVariable.Publish(publishOrder, publishResult.Select(r => results[r]).ToArray());
         return results[..outputCount];
     }
 
