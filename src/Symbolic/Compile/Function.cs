@@ -92,6 +92,9 @@ public sealed class Function
         for (int i = 0; i < inputs.Length; i++)
         {
             var v = inputs[i] ?? throw new ArgumentNullException(nameof(inputs), $"Input {i} is null.");
+            if (v is SharedVariable)
+                throw new ArgumentException(
+                    $"Input {i} {Op.Describe(v)} is a shared variable: a function reads a shared variable's current value itself, so it cannot also take one as an input. Leave it out of the inputs, or use a plain variable (T.Vector and the like) in its place.", nameof(inputs));
             if (v.Owner is not null || v is Constant)
                 throw new ArgumentException($"Input {i} {Op.Describe(v)} is {(v is Constant ? "a constant" : "computed from other variables")}; inputs must be variables made by T.Scalar, T.Matrix, T.Tensor and the like.", nameof(inputs));
             int first = Array.FindIndex(inputs, u => ReferenceEquals(u, v));

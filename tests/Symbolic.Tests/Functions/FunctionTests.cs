@@ -81,6 +81,22 @@ public class FunctionCompileTests
     }
 
     [Fact]
+    public void ASharedVariableIsNotAnInput()
+    {
+        // Given as an input, a shared variable would be two things at once: the value passed in and
+        // the value it holds (which its updates replace). Theano refuses it too.
+        var w = T.Shared(NDArray.From(new float[] { 1, 2 }, 2), "w");
+        var x = T.Vector("x");
+        var e = Assert.Throws<ArgumentException>(() => Function.Compile([x, w], [x * w]));
+        Assert.Contains("Input 1 'w'", e.Message);
+        Assert.Contains("shared variable", e.Message);
+        Assert.Equal("inputs", e.ParamName);
+        Assert.Throws<ArgumentException>(() => Function.Compile([w], [w * 2], [(w, w + 1)]));
+        Assert.Throws<ArgumentException>(() => Function.Emit([w], [w * 2], CompileOptions.Default));
+        Assert.Equal(new float[] { 1, 2 }, w.Value.ToArray<float>());
+    }
+
+    [Fact]
     public void UpdatesMustKeepDtypeAndRankAndNotRepeat()
     {
         var w = T.Shared(NDArray.Zeros(DType.Float32, 2), "w");
