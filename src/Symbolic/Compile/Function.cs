@@ -174,6 +174,7 @@ public sealed class Function
         try
         {
             shapes = program.Shapes(values);
+            CheckSizes(shapes);
         }
         catch (ShapeMismatchException e)
         {
@@ -188,6 +189,23 @@ public sealed class Function
         var results = program.Run(values, shapes);
         if (publishOrder.Length > 0) SharedVariable.Publish(publishOrder, publishResult.Select(r => results[r]).ToArray());
         return results[..outputCount];
+    }
+
+    /// <summary>Every node's array must fit in an array: a product of sizes past that is a shape error here, not an overflow in a kernel.</summary>
+    private void CheckSizes(int[][] shapes)
+    {
+        foreach (var step in program.Schedule.Steps)
+        {
+            var shape = shapes[step.Slot];
+            if (shape.Contains(0)) continue;
+            long n = 1;
+            foreach (var d in shape)
+                if ((n *= d) > Array.MaxLength) break;
+            if (n > Array.MaxLength)
+                throw new ShapeMismatchException(step.Node,
+                    $"{step.Node.Op.Name}: an array of shape {NDArray.ShapeText(shape)} would have more elements than an array can hold ({Array.MaxLength}).",
+                    new ArgumentException("Too many elements."));
+        }
     }
 
     private void Check(int i, NDArray? a)
