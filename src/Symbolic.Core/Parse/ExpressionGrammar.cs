@@ -160,7 +160,23 @@ internal static class ExpressionGrammar
         from close in Sym("]").Named("',' or ']'")
         select (Syntax)new ListSyntax(items.ToList(), open.Start, close.End);
 
-    private static readonly Parser<Syntax> Argument = ListLiteral.XOr(Expression).Named(AnExpression);
+    private static readonly Parser<Syntax> PlainArgument = ListLiteral.XOr(Expression).Named(AnExpression);
+
+    /// <summary>
+    /// An argument; <c>name=value</c> (Python's keyword argument, <c>sum(x, axis=1)</c>) fails with
+    /// <see cref="KeywordArgument"/> at the name, since arguments are taken by position only.
+    /// </summary>
+    private static readonly Parser<Syntax> Argument = i =>
+    {
+        var name = Identifier(i);
+        if (name.WasSuccessful && !name.Remainder.AtEnd && name.Remainder.Current == '='
+            && !(name.Remainder.Position + 1 < i.Source.Length && i.Source[name.Remainder.Position + 1] == '='))
+            return Result.Failure<Syntax>(i, KeywordArgument, []);
+        return PlainArgument(i);
+    };
+
+    /// <summary>The message of the failure where an argument is written as name=value.</summary>
+    internal const string KeywordArgument = "keyword arguments are not supported";
 
     /// <summary>'(' [ argument { ',' argument } ] ')': the arguments and the end of the closing parenthesis.</summary>
     private static readonly Parser<(IReadOnlyList<Syntax> Args, int End)> ArgumentList =

@@ -169,6 +169,20 @@ public class ParserErrorTests
     }
 
     [Fact]
+    public void AKeywordArgumentIsNamedAsSuch()
+    {
+        // Python's sum(x, axis=1) was "expected ',' or ')', found '='".
+        var e = Fails("sum(x, axis=1)");
+        Assert.Equal(8, e.Position);
+        Assert.StartsWith("keyword arguments are not supported at position 8: write the value of 'axis' alone", e.Message);
+        Assert.EndsWith("\n  sum(x, axis=1)\n         ^", e.Message);
+        Assert.Equal(9, Fails("softmax(x=x)").Position);
+        Assert.Equal(13, Fails("sum(x, [y], keepdims = true)").Position);
+        // A comparison is an argument like any other.
+        Assert.Same(T.Switch(T.Eq(y, y), y, y), T.Parse("switch(y == y, y, y)", x, y));
+    }
+
+    [Fact]
     public void NegativeAxisLiteralIsAccepted() => Assert.Same(T.Sum(x, -1), T.Parse("sum(x, -1)", x));
 
     [Fact]
