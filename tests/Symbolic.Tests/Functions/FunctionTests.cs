@@ -97,6 +97,18 @@ public class FunctionCompileTests
     }
 
     [Fact]
+    public void GraphEvaluateRejectsNullsByName()
+    {
+        // A null output list was a NullReferenceException from inside the interpreter.
+        var x = T.Vector("x");
+        var given = new Dictionary<Variable, NDArray> { [x] = NDArray.From(new float[] { 1, 2 }, 2) };
+        Assert.Equal("outputs", Assert.Throws<ArgumentNullException>(() => Graph.Evaluate(null!, given)).ParamName);
+        Assert.Equal("outputs", Assert.Throws<ArgumentNullException>(() => Graph.Evaluate([x, null!], given)).ParamName);
+        Assert.Equal("inputs", Assert.Throws<ArgumentNullException>(() => Graph.Evaluate([x], null!)).ParamName);
+        Assert.Equal(new float[] { 2, 4 }, Graph.Evaluate([x * 2], given)[0].ToArray<float>());
+    }
+
+    [Fact]
     public void UpdatesMustKeepDtypeAndRankAndNotRepeat()
     {
         var w = T.Shared(NDArray.Zeros(DType.Float32, 2), "w");
