@@ -28,10 +28,12 @@ public sealed class Function
     private Function(Variable[] inputs, int outputCount, SharedVariable[] updated, CpuProgram program, Variable[] optimized, RewriteTrace trace)
     {
         this.inputs = inputs;
+        // Read-only wrappers: a caller casting these back to arrays must not change what Invoke checks.
+        Inputs = Array.AsReadOnly(inputs);
         this.outputCount = outputCount;
         this.updated = updated;
         this.program = program;
-        Optimized = optimized;
+        Optimized = Array.AsReadOnly(optimized);
         RewriteTrace = trace;
         gates = updated.Length == 0
             ? []
@@ -41,11 +43,11 @@ public sealed class Function
         readSlot = shared.Select(s => Array.IndexOf(readOrder, s)).ToArray();
         publishOrder = updated.OrderBy(s => s.Id).ToArray();
         publishResult = publishOrder.Select(s => outputCount + Array.IndexOf(updated, s)).ToArray();
-        Kernels = program.Rendered.Kernels.Select(k => new Kernel(k.Name, "csharp", k.Source)).ToArray();
+        Kernels = Array.AsReadOnly(program.Rendered.Kernels.Select(k => new Kernel(k.Name, "csharp", k.Source)).ToArray());
     }
 
     /// <summary>The function's inputs, in the order <see cref="Invoke"/> takes their values.</summary>
-    public IReadOnlyList<Variable> Inputs => inputs;
+    public IReadOnlyList<Variable> Inputs { get; }
 
     /// <summary>The graphs compiled: the outputs, then the updates' values, after rewriting.</summary>
     public IReadOnlyList<Variable> Optimized { get; }
@@ -145,6 +147,8 @@ public sealed class Function
     public NDArray[] Invoke(params NDArray[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        // The values checked are the values run, even if the caller's array changes meanwhile.
+        args = (NDArray[])args.Clone();
         if (args.Length != inputs.Length)
             throw new ArgumentException(
                 $"The function takes {inputs.Length} input{(inputs.Length == 1 ? "" : "s")} ({string.Join(", ", inputs.Select(Op.Describe))}), but {args.Length} {(args.Length == 1 ? "was" : "were")} given.", nameof(args));

@@ -109,6 +109,20 @@ public class FunctionCompileTests
     }
 
     [Fact]
+    public void AFunctionsListsCannotBeChangedThroughACast()
+    {
+        // Inputs was the function's own array: (Variable[])f.Inputs could swap an input, and
+        // Invoke would then check arguments against the wrong variable.
+        var x = T.Vector("x");
+        var f = Function.Compile([x], [T.Exp(x)]);
+        Assert.False(f.Inputs is Variable[], "Inputs is the function's array");
+        Assert.False(f.Optimized is Variable[], "Optimized is the function's array");
+        Assert.False(f.Kernels is Kernel[], "Kernels is the function's array");
+        Assert.Throws<NotSupportedException>(() => ((IList<Variable>)f.Inputs)[0] = T.Vector("other", DType.Float64));
+        Assert.Same(x, f.Inputs[0]);
+    }
+
+    [Fact]
     public void UpdatesMustKeepDtypeAndRankAndNotRepeat()
     {
         var w = T.Shared(NDArray.Zeros(DType.Float32, 2), "w");
