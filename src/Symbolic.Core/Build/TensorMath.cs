@@ -168,7 +168,11 @@ public static class TensorMath
     /// <summary>Reshape to sizes given as int64 scalars (constants or sizes of other tensors).</summary>
     public static Variable ReshapeTo(Variable x, Variable[] shape)
     {
-        var sizes = shape.Select(s => s is Constant { IsWeak: true } c ? WeakInteger(c, "Reshape", "size") : s.DType == DType.Int64 ? s : Cast(s, DType.Int64)).ToArray();
+        var sizes = shape.Select((s, d) =>
+            s is Constant { IsWeak: true } c ? WeakInteger(c, "Reshape", "size")
+            : s.DType == DType.Int64 ? s
+            : s.DType.IsInteger() ? Cast(s, DType.Int64)
+            : throw new ArgumentException($"Reshape: size {d} must be an integer scalar, got {Ops.Op.Describe(s)}; cast it to int64 if truncating it is meant.")).ToArray();
         return Apply.Make(new Ops.Reshape(sizes.Length), [x, .. sizes]);
     }
 

@@ -169,6 +169,19 @@ public class ParserFunctionTests
     }
 
     [Fact]
+    public void AFloatTensorIsNotASize()
+    {
+        // reshape(v, s) with a float32 scalar s was cast to int64, truncating, where the op itself
+        // (and NumPy) wants integer sizes.
+        var s = T.Scalar("s");
+        var e = Assert.Throws<ParseException>(() => T.Parse("reshape(v, s)", V, s));
+        Assert.Contains("must be an integer scalar", e.Message);
+        Assert.Throws<ArgumentException>(() => T.Reshape(V, [s]));
+        var n32 = T.Scalar("n32", DType.Int32);
+        Assert.Equal(DType.Int64, T.Reshape(V, [n32]).Owner!.Inputs[1].DType);
+    }
+
+    [Fact]
     public void AFloatNumberWhereAnIntegerIsNeededIsAnErrorInCSharpToo()
     {
         Assert.Throws<ArgumentException>(() => T.Take(V, 1.5));
