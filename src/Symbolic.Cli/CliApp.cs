@@ -128,7 +128,7 @@ public static class CliApp
             catch (ParseException e)
             {
                 inv.Err.WriteLine($"symbolic: {e.Message}");
-                if (inv.Variables.Count == 0)
+                if (inv.Variables.Count == 0 && e.Reason.StartsWith("unknown variable", StringComparison.Ordinal))
                     inv.Err.WriteLine("Declare the variables an expression uses with --vars, as in --vars x:matrix,y:vector:int64.");
                 return ExpressionError;
             }
@@ -138,9 +138,12 @@ public static class CliApp
         {
             text = print([.. inv.Variables], outputs);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or DeviceUnavailableException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            inv.Err.WriteLine($"symbolic: {e.Message}");
+            // Whatever compiling the expressions raised (a bad argument, a constant index out of
+            // range found while folding constants, ...) is the expression's fault: say so, never crash.
+            var known = e is ArgumentException or InvalidOperationException or DeviceUnavailableException or IndexOutOfRangeException;
+            inv.Err.WriteLine(known ? $"symbolic: {e.Message}" : $"symbolic: {e.GetType().Name}: {e.Message}");
             return ExpressionError;
         }
         inv.Out.Write(text);

@@ -12,5 +12,12 @@ public static class Graph
     public static string ToDot(params Variable[] outputs) => DotPrinter.Print(outputs);
 
     /// <summary>Evaluates outputs with the reference interpreter (float64 inside), given values for the inputs.</summary>
-    public static NDArray[] Evaluate(Variable[] outputs, IReadOnlyDictionary<Variable, NDArray> inputs) => Interpreter.Evaluate(outputs, inputs);
+    public static NDArray[] Evaluate(Variable[] outputs, IReadOnlyDictionary<Variable, NDArray> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(inputs);
+        for (int i = 0; i < outputs.Length; i++)
+            if (outputs[i] is null) throw new ArgumentNullException(nameof(outputs), $"Output {i} is null.");
+        return Interpreter.Evaluate(outputs, inputs);
+    }
 }

@@ -168,7 +168,11 @@ public static class TensorMath
     /// <summary>Reshape to sizes given as int64 scalars (constants or sizes of other tensors).</summary>
     public static Variable ReshapeTo(Variable x, Variable[] shape)
     {
-        var sizes = shape.Select(s => s is Constant { IsWeak: true } c ? c.As(DType.Int64) : s.DType == DType.Int64 ? s : Cast(s, DType.Int64)).ToArray();
+        var sizes = shape.Select((s, d) =>
+            s is Constant { IsWeak: true } c ? WeakInteger(c, "Reshape", "size")
+            : s.DType == DType.Int64 ? s
+            : s.DType.IsInteger() ? Cast(s, DType.Int64)
+            : throw new ArgumentException($"Reshape: size {d} must be an integer scalar, got {Ops.Op.Describe(s)}; cast it to int64 if truncating it is meant.")).ToArray();
         return Apply.Make(new Ops.Reshape(sizes.Length), [x, .. sizes]);
     }
 
@@ -216,12 +220,22 @@ public static class TensorMath
     public static Variable Take(Variable x, params Variable[] indices)
     {
         if (indices.Length == 0) throw new ArgumentException("Take needs at least one index array.", nameof(indices));
-        indices = indices.Select(i => i is Constant { IsWeak: true } c ? c.As(DType.Int64) : i).ToArray();
+        indices = indices.Select(i => i is Constant { IsWeak: true } c ? WeakInteger(c, "Take", "index") : i).ToArray();
         return Apply.Make(new Take(indices.Length), [x, .. indices]);
     }
 
     public static Variable Arange(Variable n) =>
-        Apply.Make(Ops.Arange.Instance, n is Constant { IsWeak: true } c ? c.As(DType.Int64) : n);
+        Apply.Make(Ops.Arange.Instance, n is Constant { IsWeak: true } c ? WeakInteger(c, "Arange", "length") : n);
+
+    /// <summary>
+    /// A bare number where an integer is needed (a size, an index, a length), as an int64 constant;
+    /// a number written as a float (<c>1.5</c>, <c>2.0</c>) is an error, as in NumPy, rather than
+    /// silently truncated.
+    /// </summary>
+    private static Constant WeakInteger(Constant c, string op, string what) =>
+        c.Value.DType.IsInteger()
+            ? c.As(DType.Int64)
+            : throw new ArgumentException($"{op}: the {what} must be an integer, not the float {(c.Value.DType == DType.Float32 ? ((float)c.ScalarValue).ToString("R", System.Globalization.CultureInfo.InvariantCulture) : c.ScalarValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture))}.");
 
     public static Variable ShapeOf(Variable x, int axis) =>
         Apply.Make(new ShapeOf(NormalizeAxis(x, axis, "Shape", x.NDim)), x);

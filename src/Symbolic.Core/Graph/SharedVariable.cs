@@ -18,6 +18,14 @@ public sealed class SharedVariable : Variable
     /// <summary>Serializes updates from functions that write this variable (and reads of functions that update anything they read).</summary>
     internal object Gate { get; } = new();
 
+    /// <summary>
+    /// Held only for the moment new values are written (all of one call's updates together, see
+    /// <see cref="Publish"/>) and read (see <see cref="ReadTogether"/>), so that a function reading
+    /// several shared variables without holding their gates sees all of a call's updates or none.
+    /// Taken after any gate, and several in <see cref="Variable.Id"/> order, so no two threads wait on each other.
+    /// </summary>
+    private object Publication { get; } = new();
+
     /// <summary>The current value. Setting it checks that dtype and rank stay the same.</summary>
     public NDArray Value
     {
@@ -26,8 +34,54 @@ public sealed class SharedVariable : Variable
         {
             ArgumentNullException.ThrowIfNull(value);
             CheckFits(value);
-            lock (Gate) Volatile.Write(ref this.value, value);
+            lock (Gate)
+                lock (Publication)
+                    Volatile.Write(ref this.value, value);
         }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="values"/> (already checked) into <paramref name="targets"/> (distinct,
+    /// sorted by <see cref="Variable.Id"/>, their gates held by the caller), all at once as far as
+    /// <see cref="ReadTogether"/> can tell.
+    /// </summary>
+    internal static void Publish(SharedVariable[] targets, NDArray[] values)
+    {
+        int taken = 0;
+        try
+        {
+            for (; taken < targets.Length; taken++) Monitor.Enter(targets[taken].Publication);
+            for (int i = 0; i < targets.Length; i++) Volatile.Write(ref targets[i].value, values[i]);
+        }
+        finally
+        {
+            for (int i = taken - 1; i >= 0; i--) Monitor.Exit(targets[i].Publication);
+        }
+    }
+
+    /// <summary>
+    /// The current values of <paramref name="sources"/> (distinct, sorted by <see cref="Variable.Id"/>)
+    /// as one consistent set: no call's updates are seen in part.
+    /// </summary>
+    internal static NDArray[] ReadTogether(SharedVariable[] sources)
+    {
+        var values = new NDArray[sources.Length];
+        if (sources.Length == 1)
+        {
+            values[0] = sources[0].Value;
+            return values;
+        }
+        int taken = 0;
+        try
+        {
+            for (; taken < sources.Length; taken++) Monitor.Enter(sources[taken].Publication);
+            for (int i = 0; i < sources.Length; i++) values[i] = Volatile.Read(ref sources[i].value);
+        }
+        finally
+        {
+            for (int i = taken - 1; i >= 0; i--) Monitor.Exit(sources[i].Publication);
+        }
+        return values;
     }
 
     internal void CheckFits(NDArray v)
@@ -36,9 +90,6 @@ public sealed class SharedVariable : Variable
             throw new ArgumentException(
                 $"Shared variable '{Name}' holds {DType.ShortName()} arrays of rank {NDim}; a {v.DType.ShortName()} array of shape {NDArray.ShapeText(v.ShapeSpan)} does not fit.");
     }
-
-    /// <summary>Writes a value already checked; callers hold <see cref="Gate"/>.</summary>
-    internal void SetUnderGate(NDArray v) => Volatile.Write(ref value, v);
 
     public static SharedVariable Create(NDArray value, string? name)
     {

@@ -37,6 +37,7 @@ public sealed class Reshape : Op
                     wild = d;
                 }
                 else if (v < 0) throw new ArgumentException($"Reshape of {Describe(x)}: size {v} is negative.");
+                else if (v > Array.MaxLength) throw TooLarge(x, v);
                 else shape[d] = (int)v;
             }
         }
@@ -56,6 +57,10 @@ public sealed class Reshape : Op
         }
         return new TensorType(x.DType, shape);
     }
+
+    /// <summary>A size past what an array can hold (it used to wrap around: 99999999999 gave 1215752191).</summary>
+    private static ArgumentException TooLarge(Variable x, long v) =>
+        new($"Reshape of {Describe(x)}: size {v} is more than an array can hold ({Array.MaxLength}).");
 
     private static long? Known(IReadOnlyList<int?> shape)
     {
@@ -81,6 +86,7 @@ public sealed class Reshape : Op
                 $"Reshape of {Describe(node.Inputs[0])}: size {d} depends on data, not only on shapes and inputs, and cannot be known before running.");
             if (v == -1 && wild < 0) { wild = d; continue; }
             if (v < 0) throw new ArgumentException($"Reshape of {Describe(node.Inputs[0])}: size {v} is negative.");
+            if (v > Array.MaxLength) throw TooLarge(node.Inputs[0], v);
             shape[d] = (int)v;
             rest *= v;
         }

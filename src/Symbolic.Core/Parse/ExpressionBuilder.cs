@@ -172,7 +172,7 @@ internal sealed class ExpressionBuilder
     public string Excerpt(Syntax node)
     {
         var s = node.TextIn(text).ReplaceLineEndings(" ");
-        return s.Length <= 60 ? s : s[..57] + "...";
+        return s.Length <= 60 ? s : s[..(char.IsHighSurrogate(s[56]) ? 56 : 57)] + "...";
     }
 
     /// <summary>An error at <paramref name="node"/>: <paramref name="what"/>, the position, then <paramref name="detail"/>.</summary>

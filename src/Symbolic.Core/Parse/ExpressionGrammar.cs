@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Sprache;
 
 namespace Symbolic.Parsing;
@@ -61,16 +62,23 @@ internal static class ExpressionGrammar
 
     private static readonly Parser<Token> Identifier = Tok(ScanIdentifier, "a name");
 
-    internal static bool IsIdentifierStart(char c) => char.IsLetter(c) || c == '_';
-
-    internal static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c == '_';
-
+    /// <summary>
+    /// A name: a letter or '_', then letters, digits or '_'. Letters are Unicode's, those outside
+    /// the Basic Multilingual Plane (a surrogate pair, such as U+1D465, mathematical italic x) included.
+    /// </summary>
     private static int ScanIdentifier(string s, int p)
     {
-        if (!IsIdentifierStart(s[p])) return 0;
-        int q = p + 1;
-        while (q < s.Length && IsIdentifierPart(s[q])) q++;
+        if (!RuneAt(s, p, out var first, out int n) || !(Rune.IsLetter(first) || first.Value == '_')) return 0;
+        int q = p + n;
+        while (q < s.Length && RuneAt(s, q, out var r, out n) && (Rune.IsLetterOrDigit(r) || r.Value == '_')) q += n;
         return q - p;
+    }
+
+    /// <summary>The character (one char, or a surrogate pair) at <paramref name="p"/>; false for a lone surrogate.</summary>
+    private static bool RuneAt(string s, int p, out Rune rune, out int length)
+    {
+        var status = Rune.DecodeFromUtf16(s.AsSpan(p), out rune, out length);
+        return status == System.Buffers.OperationStatus.Done;
     }
 
     /// <summary>Digits with an optional fraction and exponent: <c>2</c>, <c>2.</c>, <c>2.5</c>, <c>.5</c>, <c>1e-3</c>, <c>2.5E+3</c>.</summary>
@@ -102,16 +110,27 @@ internal static class ExpressionGrammar
     internal static string Found(string s, int p)
     {
         if (p >= s.Length) return "the end of the text";
-        int n = IsIdentifierStart(s[p]) ? ScanIdentifier(s, p) : ScanNumber(s, p);
-        if (n > 0) return $"'{s.Substring(p, n)}'";
-        char c = s[p];
-        return c switch
+        int n = ScanIdentifier(s, p);
+        if (n == 0) n = ScanNumber(s, p);
+        if (n > 0) return $"'{Shorten(s.Substring(p, n))}'";
+        if (!RuneAt(s, p, out var rune, out int length))
+            return $"the character U+{(int)s[p]:X4} (half of a surrogate pair, alone)";
+        return rune.Value switch
         {
             '\n' => "a line break",
             '\'' => "\"'\"",
-            _ when char.IsControl(c) => $"the character U+{(int)c:X4}",
-            _ => $"'{c}'",
+            _ when Rune.IsControl(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+                => $"the character U+{rune.Value:X4}",
+            _ => $"'{s.Substring(p, length)}'",
         };
+    }
+
+    /// <summary>A name or number as an error names it: whole, or its start when it is very long.</summary>
+    private static string Shorten(string token)
+    {
+        if (token.Length <= 40) return token;
+        int cut = char.IsHighSurrogate(token[36]) ? 36 : 37;
+        return token[..cut] + "...";
     }
 
     // ---- expressions -----------------------------------------------------------------------
@@ -141,7 +160,23 @@ internal static class ExpressionGrammar
         from close in Sym("]").Named("',' or ']'")
         select (Syntax)new ListSyntax(items.ToList(), open.Start, close.End);
 
-    private static readonly Parser<Syntax> Argument = ListLiteral.XOr(Expression).Named(AnExpression);
+    private static readonly Parser<Syntax> PlainArgument = ListLiteral.XOr(Expression).Named(AnExpression);
+
+    /// <summary>
+    /// An argument; <c>name=value</c> (Python's keyword argument, <c>sum(x, axis=1)</c>) fails with
+    /// <see cref="KeywordArgument"/> at the name, since arguments are taken by position only.
+    /// </summary>
+    private static readonly Parser<Syntax> Argument = i =>
+    {
+        var name = Identifier(i);
+        if (name.WasSuccessful && !name.Remainder.AtEnd && name.Remainder.Current == '='
+            && !(name.Remainder.Position + 1 < i.Source.Length && i.Source[name.Remainder.Position + 1] == '='))
+            return Result.Failure<Syntax>(i, KeywordArgument, []);
+        return PlainArgument(i);
+    };
+
+    /// <summary>The message of the failure where an argument is written as name=value.</summary>
+    internal const string KeywordArgument = "keyword arguments are not supported";
 
     /// <summary>'(' [ argument { ',' argument } ] ')': the arguments and the end of the closing parenthesis.</summary>
     private static readonly Parser<(IReadOnlyList<Syntax> Args, int End)> ArgumentList =

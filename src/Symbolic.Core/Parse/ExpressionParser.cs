@@ -53,6 +53,12 @@ public static class ExpressionParser
         var expected = r.Expectations.Distinct().ToList();
         if (r.Message == ExpressionGrammar.ChainedComparison)
             throw new ParseException(r.Message, text, position, ": add parentheses, as in (a < b) == c, or write and(a < b, b < c)");
+        if (r.Message == ExpressionGrammar.KeywordArgument)
+        {
+            var name = ExpressionGrammar.Found(text, position);
+            throw new ParseException(r.Message, text, position,
+                $": write the value of {name} alone, in its place among the arguments, as in sum(x, 1, true) for sum(x, axis=1, keepdims=true)");
+        }
         if (expected.Count == 0) throw new ParseException(r.Message, text, position);
         throw new ParseException($"expected {JoinAlternatives(expected)}", text, position, ", found " + ExpressionGrammar.Found(text, position));
     }

@@ -55,19 +55,53 @@ public sealed class ParseException : ArgumentException
         int lineEnd = text.IndexOf('\n', lineStart);
         if (lineEnd < 0) lineEnd = text.Length;
         var lineText = text[lineStart..lineEnd].TrimEnd('\r');
-        sb.Append("  ").Append(Visible(lineText)).Append('\n').Append("  ");
-        for (int i = lineStart; i < position && i < lineStart + lineText.Length; i++)
-            sb.Append(text[i] == '\t' ? '\t' : ' ');
+        int at = Math.Min(position, lineStart + lineText.Length) - lineStart;
+        // A long line is shown as the part around the position, so that the message stays short.
+        int from = 0, to = lineText.Length;
+        if (lineText.Length > MaxExcerpt)
+        {
+            from = Math.Clamp(at - MaxExcerpt / 2, 0, lineText.Length - MaxExcerpt);
+            to = from + MaxExcerpt;
+            if (from > 0 && char.IsLowSurrogate(lineText[from])) from++;
+            if (to < lineText.Length && char.IsLowSurrogate(lineText[to])) to--;
+        }
+        sb.Append("  ");
+        if (from > 0) sb.Append("...");
+        sb.Append(Visible(lineText[from..to]));
+        if (to < lineText.Length) sb.Append("...");
+        sb.Append('\n').Append("  ");
+        if (from > 0) sb.Append("   ");
+        for (int i = from; i < at; i++)
+        {
+            // One column a character: the second half of a surrogate pair adds none.
+            if (char.IsLowSurrogate(lineText[i]) && i > from && char.IsHighSurrogate(lineText[i - 1])) continue;
+            sb.Append(lineText[i] == '\t' ? '\t' : ' ');
+        }
         sb.Append('^');
         return sb.ToString();
     }
 
-    /// <summary>Control characters other than tabs shown as spaces, so the excerpt stays one line and the caret stays aligned.</summary>
+    /// <summary>Most characters of the line shown under the message; a longer line is cut around the position.</summary>
+    private const int MaxExcerpt = 100;
+
+    /// <summary>
+    /// The excerpt as it can be shown on one line with the caret aligned: control characters other
+    /// than tabs, line and paragraph separators and the marks that reorder text (bidirectional
+    /// controls) become spaces; half a surrogate pair alone becomes U+FFFD.
+    /// </summary>
     private static string Visible(string s)
     {
         var chars = s.ToCharArray();
         for (int i = 0; i < chars.Length; i++)
-            if (char.IsControl(chars[i]) && chars[i] != '\t') chars[i] = ' ';
+        {
+            char c = chars[i];
+            if ((char.IsControl(c) && c != '\t') || c is '\u2028' or '\u2029' or '\u200E' or '\u200F' or '\u061C'
+                || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069')
+                chars[i] = ' ';
+            else if (char.IsHighSurrogate(c) ? i + 1 >= s.Length || !char.IsLowSurrogate(s[i + 1])
+                     : char.IsLowSurrogate(c) && (i == 0 || !char.IsHighSurrogate(s[i - 1])))
+                chars[i] = '\uFFFD';
+        }
         return new string(chars);
     }
 

@@ -112,12 +112,24 @@ public static class DebugPrinter
                 case '\r': sb.Append("\\r"); break;
                 case '\t': sb.Append("\\t"); break;
                 default:
-                    if (char.IsControl(c) || IsLoneSurrogate(s, i)) sb.Append($"\\u{(int)c:x4}");
+                    if (MustEscape(s, i)) sb.Append($"\\u{(int)c:x4}");
                     else sb.Append(c);
                     break;
             }
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// True for a character a name may not show as itself: a control character, a line or paragraph
+    /// separator (U+2028, U+2029: many readers start a new line there), a mark that reorders the
+    /// text around it (bidirectional controls), or half of a surrogate pair alone.
+    /// </summary>
+    internal static bool MustEscape(string s, int i)
+    {
+        char c = s[i];
+        return char.IsControl(c) || c is '\u2028' or '\u2029' or '\u200E' or '\u200F' or '\u061C'
+            || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069' || IsLoneSurrogate(s, i);
     }
 
     /// <summary>True for half of a surrogate pair that has no other half (text that no UTF-8 output could hold).</summary>

@@ -76,7 +76,7 @@ public static class DotPrinter
                 case '\r': sb.Append("\\\\r"); break;
                 case '\t': sb.Append("\\\\t"); break;
                 default:
-                    if (char.IsControl(c) || DebugPrinter.IsLoneSurrogate(s, i)) sb.Append($"\\\\u{(int)c:x4}");
+                    if (DebugPrinter.MustEscape(s, i)) sb.Append($"\\\\u{(int)c:x4}");
                     else sb.Append(c);
                     break;
             }

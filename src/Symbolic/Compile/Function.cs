@@ -10,7 +10,8 @@ namespace Symbolic;
 /// A compiled function: inputs to outputs, with updates of shared variables, as Theano's
 /// <c>theano.function</c>. Safe to invoke from many threads at once: calls without updates run in
 /// parallel; a call with updates holds the shared variables it reads and writes for its whole
-/// duration, so its read-compute-write is atomic.
+/// duration, so its read-compute-write is atomic, and publishes its new values all at once: no
+/// call, with updates or without, sees some of them and not the others.
 /// </summary>
 public sealed class Function
 {
@@ -18,24 +19,35 @@ public sealed class Function
     private readonly int outputCount;
     private readonly SharedVariable[] updated;
     private readonly SharedVariable[] gates;
+    private readonly SharedVariable[] readOrder;
+    private readonly int[] readSlot;
+    private readonly SharedVariable[] publishOrder;
+    private readonly int[] publishResult;
     private readonly CpuProgram program;
 
     private Function(Variable[] inputs, int outputCount, SharedVariable[] updated, CpuProgram program, Variable[] optimized, RewriteTrace trace)
     {
         this.inputs = inputs;
+        // Read-only wrappers: a caller casting these back to arrays must not change what Invoke checks.
+        Inputs = Array.AsReadOnly(inputs);
         this.outputCount = outputCount;
         this.updated = updated;
         this.program = program;
-        Optimized = optimized;
+        Optimized = Array.AsReadOnly(optimized);
         RewriteTrace = trace;
         gates = updated.Length == 0
             ? []
             : program.Schedule.SharedInputs.Concat(updated).Distinct().OrderBy(s => s.Id).ToArray();
-        Kernels = program.Rendered.Kernels.Select(k => new Kernel(k.Name, "csharp", k.Source)).ToArray();
+        var shared = program.Schedule.SharedInputs;
+        readOrder = shared.Distinct().OrderBy(s => s.Id).ToArray();
+        readSlot = shared.Select(s => Array.IndexOf(readOrder, s)).ToArray();
+        publishOrder = updated.OrderBy(s => s.Id).ToArray();
+        publishResult = publishOrder.Select(s => outputCount + Array.IndexOf(updated, s)).ToArray();
+        Kernels = Array.AsReadOnly(program.Rendered.Kernels.Select(k => new Kernel(k.Name, "csharp", k.Source)).ToArray());
     }
 
     /// <summary>The function's inputs, in the order <see cref="Invoke"/> takes their values.</summary>
-    public IReadOnlyList<Variable> Inputs => inputs;
+    public IReadOnlyList<Variable> Inputs { get; }
 
     /// <summary>The graphs compiled: the outputs, then the updates' values, after rewriting.</summary>
     public IReadOnlyList<Variable> Optimized { get; }
@@ -82,6 +94,9 @@ public sealed class Function
         for (int i = 0; i < inputs.Length; i++)
         {
             var v = inputs[i] ?? throw new ArgumentNullException(nameof(inputs), $"Input {i} is null.");
+            if (v is SharedVariable)
+                throw new ArgumentException(
+                    $"Input {i} {Op.Describe(v)} is a shared variable: a function reads a shared variable's current value itself, so it cannot also take one as an input. Leave it out of the inputs, or use a plain variable (T.Vector and the like) in its place.", nameof(inputs));
             if (v.Owner is not null || v is Constant)
                 throw new ArgumentException($"Input {i} {Op.Describe(v)} is {(v is Constant ? "a constant" : "computed from other variables")}; inputs must be variables made by T.Scalar, T.Matrix, T.Tensor and the like.", nameof(inputs));
             int first = Array.FindIndex(inputs, u => ReferenceEquals(u, v));
@@ -132,6 +147,8 @@ public sealed class Function
     public NDArray[] Invoke(params NDArray[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        // The values checked are the values run, even if the caller's array changes meanwhile.
+        args = (NDArray[])args.Clone();
         if (args.Length != inputs.Length)
             throw new ArgumentException(
                 $"The function takes {inputs.Length} input{(inputs.Length == 1 ? "" : "s")} ({string.Join(", ", inputs.Select(Op.Describe))}), but {args.Length} {(args.Length == 1 ? "was" : "were")} given.", nameof(args));
@@ -154,11 +171,14 @@ public sealed class Function
         var shared = program.Schedule.SharedInputs;
         var values = new NDArray[args.Length + shared.Count];
         args.CopyTo(values, 0);
-        for (int i = 0; i < shared.Count; i++) values[args.Length + i] = shared[i].Value;
+        // One consistent set: with no gates held, another call may be publishing its updates now.
+        var current = SharedVariable.ReadTogether(readOrder);
+        for (int i = 0; i < shared.Count; i++) values[args.Length + i] = current[readSlot[i]];
         int[][] shapes;
         try
         {
             shapes = program.Shapes(values);
+            CheckSizes(shapes);
         }
         catch (ShapeMismatchException e)
         {
@@ -171,8 +191,25 @@ public sealed class Function
                 $"The inputs' shapes do not fit together: {e.Message} That node is computed from {string.Join(", ", named)}.", nameof(args), e);
         }
         var results = program.Run(values, shapes);
-        for (int u = 0; u < updated.Length; u++) updated[u].SetUnderGate(results[outputCount + u]);
+        if (publishOrder.Length > 0) SharedVariable.Publish(publishOrder, publishResult.Select(r => results[r]).ToArray());
         return results[..outputCount];
+    }
+
+    /// <summary>Every node's array must fit in an array: a product of sizes past that is a shape error here, not an overflow in a kernel.</summary>
+    private void CheckSizes(int[][] shapes)
+    {
+        foreach (var step in program.Schedule.Steps)
+        {
+            var shape = shapes[step.Slot];
+            if (shape.Contains(0)) continue;
+            long n = 1;
+            foreach (var d in shape)
+                if ((n *= d) > Array.MaxLength) break;
+            if (n > Array.MaxLength)
+                throw new ShapeMismatchException(step.Node,
+                    $"{step.Node.Op.Name}: an array of shape {NDArray.ShapeText(shape)} would have more elements than an array can hold ({Array.MaxLength}).",
+                    new ArgumentException("Too many elements."));
+        }
     }
 
     private void Check(int i, NDArray? a)

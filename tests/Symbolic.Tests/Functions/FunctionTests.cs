@@ -81,6 +81,48 @@ public class FunctionCompileTests
     }
 
     [Fact]
+    public void ASharedVariableIsNotAnInput()
+    {
+        // Given as an input, a shared variable would be two things at once: the value passed in and
+        // the value it holds (which its updates replace). Theano refuses it too.
+        var w = T.Shared(NDArray.From(new float[] { 1, 2 }, 2), "w");
+        var x = T.Vector("x");
+        var e = Assert.Throws<ArgumentException>(() => Function.Compile([x, w], [x * w]));
+        Assert.Contains("Input 1 'w'", e.Message);
+        Assert.Contains("shared variable", e.Message);
+        Assert.Equal("inputs", e.ParamName);
+        Assert.Throws<ArgumentException>(() => Function.Compile([w], [w * 2], [(w, w + 1)]));
+        Assert.Throws<ArgumentException>(() => Function.Emit([w], [w * 2], CompileOptions.Default));
+        Assert.Equal(new float[] { 1, 2 }, w.Value.ToArray<float>());
+    }
+
+    [Fact]
+    public void GraphEvaluateRejectsNullsByName()
+    {
+        // A null output list was a NullReferenceException from inside the interpreter.
+        var x = T.Vector("x");
+        var given = new Dictionary<Variable, NDArray> { [x] = NDArray.From(new float[] { 1, 2 }, 2) };
+        Assert.Equal("outputs", Assert.Throws<ArgumentNullException>(() => Graph.Evaluate(null!, given)).ParamName);
+        Assert.Equal("outputs", Assert.Throws<ArgumentNullException>(() => Graph.Evaluate([x, null!], given)).ParamName);
+        Assert.Equal("inputs", Assert.Throws<ArgumentNullException>(() => Graph.Evaluate([x], null!)).ParamName);
+        Assert.Equal(new float[] { 2, 4 }, Graph.Evaluate([x * 2], given)[0].ToArray<float>());
+    }
+
+    [Fact]
+    public void AFunctionsListsCannotBeChangedThroughACast()
+    {
+        // Inputs was the function's own array: (Variable[])f.Inputs could swap an input, and
+        // Invoke would then check arguments against the wrong variable.
+        var x = T.Vector("x");
+        var f = Function.Compile([x], [T.Exp(x)]);
+        Assert.False(f.Inputs is Variable[], "Inputs is the function's array");
+        Assert.False(f.Optimized is Variable[], "Optimized is the function's array");
+        Assert.False(f.Kernels is Kernel[], "Kernels is the function's array");
+        Assert.Throws<NotSupportedException>(() => ((IList<Variable>)f.Inputs)[0] = T.Vector("other", DType.Float64));
+        Assert.Same(x, f.Inputs[0]);
+    }
+
+    [Fact]
     public void UpdatesMustKeepDtypeAndRankAndNotRepeat()
     {
         var w = T.Shared(NDArray.Zeros(DType.Float32, 2), "w");

@@ -77,6 +77,42 @@ public class InvokeCheckTests
         Assert.Contains("(7,)", e.Message);
     }
 
+    [Fact]
+    public void ALengthPastWhatAnArrayHoldsIsAnArgumentErrorNotAWrapAround()
+    {
+        // arange(2^32 + 5) had 5 elements (the length was cut to 32 bits), and arange(3e9) died
+        // in a kernel with OverflowException.
+        var n = T.Scalar("n", DType.Int64);
+        var f = Function.Compile([n], [T.Arange(n)]);
+        foreach (long length in new[] { (1L << 32) + 5, 3_000_000_000L })
+        {
+            var e = Assert.Throws<ArgumentException>(() => f.Invoke(NDArray.Scalar(length, DType.Int64)));
+            Assert.Contains("'n'", e.Message);
+            Assert.Contains("more than an array can hold", e.Message);
+        }
+        Assert.Equal(new long[] { 0, 1, 2 }, f.Invoke(NDArray.Scalar(3, DType.Int64))[0].ToArray<long>());
+        Assert.Contains("more than an array can hold", Assert.Throws<ArgumentException>(() => T.Arange(T.Constant(1e11, DType.Int64))).Message);
+        var v = T.Vector("v");
+        Assert.Contains("more than an array can hold", Assert.Throws<ParseException>(() => T.Parse("reshape(v, 99999999999)", v)).Message);
+    }
+
+    [Fact]
+    public void AResultTooLargeForAnArrayIsCheckedBeforeAnyKernelRuns()
+    {
+        // The outer product of two 70,000-vectors has 4.9e9 elements: it died in the generated
+        // code with OverflowException; it is a shape error naming the input, and nothing changes.
+        var n = T.Scalar("n", DType.Int64);
+        var c = T.Shared(NDArray.Scalar(0, DType.Int64), "calls");
+        var a = T.Arange(n);
+        var f = Function.Compile([n], [T.Sum(T.DimShuffle(a, 0, 'x') * T.DimShuffle(a, 'x', 0))], [(c, c + 1)]);
+        var e = Assert.Throws<ArgumentException>(() => f.Invoke(NDArray.Scalar(70000, DType.Int64)));
+        Assert.Contains("(70000, 70000)", e.Message);
+        Assert.Contains("'n'", e.Message);
+        Assert.Equal(0L, c.Value.Item<long>());
+        Assert.Equal(4L * 9, f.Invoke(NDArray.Scalar(4, DType.Int64))[0].Item<long>());
+        Assert.Equal(1L, c.Value.Item<long>());
+    }
+
     private const string Hostile = "x\"; System.IO.File.Delete(\"a\"); //\n*/ } class Evil { /*";
 
     [Fact]

@@ -87,6 +87,30 @@ public class UpdateAndConcurrencyTests
     }
 
     [Fact]
+    public void ACallWithoutUpdatesSeesAllOfAnotherCallsUpdatesOrNone()
+    {
+        // Eight counters that one function increments together; another function, without updates,
+        // reads them all. Each of its calls must see them equal: every update of a call or none.
+        var counters = Enumerable.Range(0, 8).Select(k => T.Shared(NDArray.Scalar(0, DType.Int64), $"c{k}")).ToArray();
+        var increment = Function.Compile([], [], counters.Select(c => (c, (Variable)(c + 1))).ToArray());
+        var read = Function.Compile([], [T.Stack([.. counters], 0)]);
+        const int steps = 20000;
+        var writer = new Thread(() => { for (int k = 0; k < steps; k++) increment.Invoke(); });
+        writer.Start();
+        int reads = 0;
+        var torn = new List<string>();
+        while (writer.IsAlive || reads == 0)
+        {
+            var values = read.Invoke()[0].ToArray<long>();
+            reads++;
+            if (values.Distinct().Count() != 1 && torn.Count < 5) torn.Add(string.Join(", ", values));
+        }
+        writer.Join();
+        Assert.True(torn.Count == 0, $"reads saw half-applied updates: {string.Join("; ", torn)}");
+        Assert.All(counters, c => Assert.Equal(steps, c.Value.Item<long>()));
+    }
+
+    [Fact]
     public void CallsWithoutUpdatesTakeNoLockButCallsWithUpdatesWait()
     {
         var w = T.Shared(NDArray.Full(2, DType.Float32, 3), "w");

@@ -288,4 +288,38 @@ public class CliTests
         Assert.Equal("", output);
         Assert.StartsWith("symbolic: unknown variable 'y' at position 5; known: x:", err);
     }
+
+    [Fact]
+    public void AnIndexOutOfRangeFoundWhileCompilingIsAnExpressionError()
+    {
+        // Folding the constant take(arange(3), 7) raises IndexOutOfRangeException inside
+        // Function.Compile; the command let it escape and the process died with a stack trace.
+        var (code, output, err) = Run("optimize", "take(arange(3), 7)");
+        Assert.Equal(CliApp.ExpressionError, code);
+        Assert.Equal("", output);
+        Assert.StartsWith("symbolic: ", err);
+        Assert.Contains("index 7", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void TheVarsHintIsGivenOnlyForAnUnknownVariable()
+    {
+        var (code, _, err) = Run("graph", "arange(-1)");
+        Assert.Equal(CliApp.ExpressionError, code);
+        Assert.Contains("negative", err);
+        Assert.DoesNotContain("--vars", err);
+    }
+
+    [Theory]
+    [InlineData("1x:matrix")]
+    [InlineData("x y:matrix")]
+    [InlineData("x-1:vector")]
+    public void AVariableNameExpressionsCannotWriteIsAUsageError(string spec)
+    {
+        var (code, output, err) = Run("graph", "x", "--vars", spec);
+        Assert.Equal(CliApp.UsageError, code);
+        Assert.Equal("", output);
+        Assert.Contains("is not a name an expression can use", err);
+    }
 }

@@ -97,6 +97,23 @@ public class DebugPrinterTests
     }
 
     [Fact]
+    public void LineSeparatorsAndBidiControlsAreEscaped()
+    {
+        // U+2028 and U+2029 end a line for many readers (Python's splitlines, JavaScript, editors),
+        // and U+202E reverses the text after it on screen: a name holding them could fake lines.
+        var x = T.Vector("x\u2028sum [id Z]\u2029\u202Eevil");
+        var text = Graph.DebugPrint(T.Exp(x) * 2);
+        Assert.Contains("'x\\u2028sum [id Z]\\u2029\\u202eevil'", text);
+        Assert.DoesNotContain('\u2028', text);
+        Assert.DoesNotContain('\u2029', text);
+        Assert.DoesNotContain('\u202E', text);
+        var dot = Graph.ToDot(T.Exp(x));
+        Assert.DoesNotContain('\u2028', dot);
+        Assert.DoesNotContain('\u202E', dot);
+        Assert.Equal("a\\u2066b\\u200fc", DebugPrinter.Escape("a\u2066b\u200Fc"));
+    }
+
+    [Fact]
     public void SeveralOutputsShareIds()
     {
         var x = T.Matrix("x");

@@ -169,6 +169,20 @@ public class ParserErrorTests
     }
 
     [Fact]
+    public void AKeywordArgumentIsNamedAsSuch()
+    {
+        // Python's sum(x, axis=1) was "expected ',' or ')', found '='".
+        var e = Fails("sum(x, axis=1)");
+        Assert.Equal(8, e.Position);
+        Assert.StartsWith("keyword arguments are not supported at position 8: write the value of 'axis' alone", e.Message);
+        Assert.EndsWith("\n  sum(x, axis=1)\n         ^", e.Message);
+        Assert.Equal(9, Fails("softmax(x=x)").Position);
+        Assert.Equal(13, Fails("sum(x, [y], keepdims = true)").Position);
+        // A comparison is an argument like any other.
+        Assert.Same(T.Switch(T.Eq(y, y), y, y), T.Parse("switch(y == y, y, y)", x, y));
+    }
+
+    [Fact]
     public void NegativeAxisLiteralIsAccepted() => Assert.Same(T.Sum(x, -1), T.Parse("sum(x, -1)", x));
 
     [Fact]
@@ -267,5 +281,58 @@ public class ParserErrorTests
         Assert.Equal(7, e.Position);
         Assert.Equal((3, 1), (e.Line, e.Column));
         Assert.EndsWith(":\n  z\n  ^", e.Message);
+    }
+
+    [Fact]
+    public void ALongLineIsShownAroundThePositionOnly()
+    {
+        // The whole line used to be quoted: a 200,000-character text gave a 200,000-character message.
+        var text = string.Join(" + ", Enumerable.Repeat("x", 20000)) + " + ) + " + string.Join(" + ", Enumerable.Repeat("y", 20000));
+        var e = Fails(text);
+        Assert.Equal(text.IndexOf(')') + 1, e.Position);
+        Assert.True(e.Message.Length < 400, $"{e.Message.Length} characters");
+        var lines = e.Message.Split('\n');
+        Assert.StartsWith("  ...", lines[1]);
+        Assert.EndsWith("...", lines[1]);
+        Assert.Equal(')', lines[1][lines[2].IndexOf('^')]);
+        Assert.True(Assert.Throws<ParseException>(() => T.Parse(new string('(', 100000) + "x" + new string(')', 100000), x)).Message.Length < 400);
+    }
+
+    [Fact]
+    public void ALongNameOrNumberIsShortenedWhereItIsNamed()
+    {
+        var e = Fails("x " + new string('z', 5000));
+        Assert.Contains("found 'zzzzzzzzzz", e.Message);
+        Assert.True(e.Message.Length < 400, $"{e.Message.Length} characters");
+    }
+
+    [Fact]
+    public void ACharacterOutsideTheBasicPlaneIsNamedWhole()
+    {
+        // "found '\ud83d'" named half of the emoji, text that no UTF-8 output can hold.
+        var e = Fails("x \U0001F600 1");
+        Assert.Contains("found '\U0001F600'", e.Message);
+        var lone = Fails("x + \ud800");
+        Assert.Contains("found the character U+D800", lone.Message);
+        Assert.DoesNotContain('\ud800', lone.Message);
+        Assert.Contains("found the character U+202E", Fails("x \u202E y").Message);
+        Assert.DoesNotContain('\u202E', Fails("x \u202E y").Message);
+    }
+
+    [Fact]
+    public void TheCaretCountsASurrogatePairAsOneCharacter()
+    {
+        var e = Fails("exp(\U0001D465) )");
+        // Seven characters stand before the ')': e, x, p, (, the one letter, ), a space.
+        Assert.EndsWith(":\n  exp(\U0001D465) )\n  " + new string(' ', 7) + "^", e.Message);
+    }
+
+    [Fact]
+    public void ANameMayHoldLettersOutsideTheBasicPlane()
+    {
+        // U+1D465 (mathematical italic x) is a letter, written as a surrogate pair.
+        var v = T.Matrix("\U0001D465");
+        var w = T.Matrix("w\U0001D465_2");
+        Assert.Same(T.Exp(v) + w, T.Parse("exp(\U0001D465) + w\U0001D465_2", v, w));
     }
 }

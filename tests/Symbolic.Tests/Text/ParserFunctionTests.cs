@@ -153,6 +153,44 @@ public class ParserFunctionTests
         Assert.Equal(ExpressionParser.FunctionNames.Order(StringComparer.Ordinal), ExpressionParser.FunctionNames);
     }
 
+    [Theory]
+    [InlineData("arange(1.5)", "length")]
+    [InlineData("arange(2.0)", "length")]
+    [InlineData("reshape(v, 1.5)", "size")]
+    [InlineData("reshape(x, 2, 0.5)", "size")]
+    [InlineData("take(v, 1.5)", "index")]
+    public void AFloatNumberWhereAnIntegerIsNeededIsAnError(string text, string what)
+    {
+        // NumPy refuses arange, reshape and take with float sizes; they were truncated (arange(1.5)
+        // had one element, take(v, 1.5) read v[1]).
+        var e = Assert.Throws<ParseException>(() => T.Parse(text, X, V));
+        Assert.Contains($"the {what} must be an integer", e.Message);
+        Assert.Contains("float", e.Message);
+    }
+
+    [Fact]
+    public void AFloatTensorIsNotASize()
+    {
+        // reshape(v, s) with a float32 scalar s was cast to int64, truncating, where the op itself
+        // (and NumPy) wants integer sizes.
+        var s = T.Scalar("s");
+        var e = Assert.Throws<ParseException>(() => T.Parse("reshape(v, s)", V, s));
+        Assert.Contains("must be an integer scalar", e.Message);
+        Assert.Throws<ArgumentException>(() => T.Reshape(V, [s]));
+        var n32 = T.Scalar("n32", DType.Int32);
+        Assert.Equal(DType.Int64, T.Reshape(V, [n32]).Owner!.Inputs[1].DType);
+    }
+
+    [Fact]
+    public void AFloatNumberWhereAnIntegerIsNeededIsAnErrorInCSharpToo()
+    {
+        Assert.Throws<ArgumentException>(() => T.Take(V, 1.5));
+        Assert.Throws<ArgumentException>(() => T.Arange(2.5));
+        Assert.Same(T.Take(V, 1), T.Parse("take(v, 1)", V));
+        Assert.Same(T.Arange(3), T.Parse("arange(3)", V));
+        Assert.Equal([2, 3], T.Parse("reshape(v, 2, 3)", V).Type.Shape.Select(d => d!.Value).ToArray());
+    }
+
     [Fact]
     public void AVariableMayShareAFunctionsName()
     {
