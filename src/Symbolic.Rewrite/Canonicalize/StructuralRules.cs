@@ -24,7 +24,11 @@ public static class StructuralRules
         new CodeRewriter("shape-through-reshape", "shape", ShapeThroughReshape),
     ];
 
-    /// <summary>Evaluates a node whose inputs are all constants (with the interpreter) into a constant.</summary>
+    /// <summary>
+    /// Evaluates a node whose inputs are all constants (with the interpreter) into a constant. A node
+    /// whose evaluation fails (an index out of range, an empty max) is left as it is, so that the error
+    /// is raised where the function runs, with the message it has there, and not while compiling.
+    /// </summary>
     public static Variable? ConstantFold(Variable v)
     {
         var node = v.Owner!;
@@ -32,7 +36,14 @@ public static class StructuralRules
         if (v.Type.Shape.Any(d => d is null)) return null;
         long size = v.Type.Shape.Aggregate(1L, (a, d) => a * d!.Value);
         if (size > FoldLimit) return null;
-        return Constant.Create(Interpreter.Evaluate([v])[0]);
+        try
+        {
+            return Constant.Create(Interpreter.Evaluate([v])[0]);
+        }
+        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException or OverflowException)
+        {
+            return null;
+        }
     }
 
     /// <summary>dimshuffle(dimshuffle(x)) as one dimshuffle; an identity dimshuffle as x.</summary>

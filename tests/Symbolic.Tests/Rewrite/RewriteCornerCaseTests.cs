@@ -166,4 +166,17 @@ public class RewriteCornerCaseTests
         var plain = T.Pow(x, 2);
         Assert.Same(T.Sqr(x), Optimize(plain, out _));
     }
+
+    [Fact]
+    public void AConstantExpressionThatCannotBeEvaluatedIsNotFoldedAndFailsWhereTheFunctionRuns()
+    {
+        // take(arange(3), 7) has only constant inputs; folding it would raise while compiling.
+        var picked = T.Take(T.Arange(3), 7);
+        var optimized = Optimize(picked, out _);
+        Assert.IsType<Symbolic.Ops.Take>(optimized.Owner?.Op);   // arange(3) is folded; the take is not
+        var f = Function.Compile([], [picked]);
+        var e = Assert.ThrowsAny<Exception>(() => f.Invoke());
+        Assert.Contains("out of range", e.Message);
+        Assert.Equal(2L, Function.Compile([], [T.Take(T.Arange(3), 2)]).Invoke()[0].Item<long>());
+    }
 }
