@@ -98,6 +98,9 @@ public static class ScalarOps
     public static readonly ScalarOp Ge = Binary("ge", ScalarTyping.Compare, (a, b) => a >= b ? 1 : 0, "{0} >= {1}", "{0} >= {1}");
     public static readonly ScalarOp And = Binary("and", ScalarTyping.Logical, (a, b) => a != 0 && b != 0 ? 1 : 0, "{0} && {1}", "{0} && {1}");
     public static readonly ScalarOp Or = Binary("or", ScalarTyping.Logical, (a, b) => a != 0 || b != 0 ? 1 : 0, "{0} || {1}", "{0} || {1}");
+    /// <summary>True where the operand is neither infinite nor NaN (every integer is finite).</summary>
+    public static readonly ScalarOp IsFinite = Unary("isfinite", ScalarTyping.Compare, a => double.IsFinite(a) ? 1 : 0,
+        "double.IsFinite({0})", "isfinite((double)({0}))");
     public static readonly ScalarOp Not = Unary("not", ScalarTyping.Logical, a => a != 0 ? 0 : 1, "!{0}", "!{0}");
 
     public static readonly ScalarOp Switch = new("switch", 3, ScalarTyping.Select, a => a[0] != 0 ? a[1] : a[2],

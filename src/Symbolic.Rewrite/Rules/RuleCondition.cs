@@ -47,12 +47,26 @@ public sealed record RuleCondition(string Predicate, string Variable, IReadOnlyL
         }
     }
 
-    /// <summary>True for <c>y - stop_gradient(max(y))</c>, the max-shifted form the stable softmax family works on.</summary>
+    /// <summary>
+    /// True for <c>y - stop_gradient(max(y))</c>, the max-shifted form the stable softmax family works on,
+    /// and for the shift logsumexp uses, <c>y - stop_gradient(switch(isfinite(m), m, 0))</c> with <c>m = max(y)</c>.
+    /// </summary>
     public static bool IsShifted(Variable v) =>
         v.Owner is { Op: Symbolic.Ops.Elemwise { Scalar.Name: "sub" } } sub
         && sub.Inputs[1].Owner is { Op: Symbolic.Ops.StopGradient } sg
-        && sg.Inputs[0].Owner is { Op: Symbolic.Ops.Reduce { Kind: Symbolic.Ops.ReduceKind.Max } } max
-        && ReferenceEquals(max.Inputs[0], sub.Inputs[0]);
+        && IsMaxOf(FiniteOrZeroOperand(sg.Inputs[0]) ?? sg.Inputs[0], sub.Inputs[0]);
+
+    private static bool IsMaxOf(Variable m, Variable y) =>
+        m.Owner is { Op: Symbolic.Ops.Reduce { Kind: Symbolic.Ops.ReduceKind.Max } } max && ReferenceEquals(max.Inputs[0], y);
+
+    /// <summary>m, where <paramref name="v"/> is <c>switch(isfinite(m), m, 0)</c>; otherwise null.</summary>
+    private static Variable? FiniteOrZeroOperand(Variable v) =>
+        v.Owner is { Op: Symbolic.Ops.Elemwise { Scalar.Name: "switch" } } sw
+        && sw.Inputs[0].Owner is { Op: Symbolic.Ops.Elemwise { Scalar.Name: "isfinite" } } test
+        && ReferenceEquals(test.Inputs[0], sw.Inputs[1])
+        && sw.Inputs[2] is Constant { Value.Size: 1 } zero && zero.ScalarValue == 0
+            ? sw.Inputs[1]
+            : null;
 
     public override string ToString() =>
         $"{(Negated ? "not " : "")}{Predicate}({string.Join(", ", new[] { Variable }.Concat(Numbers.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))))})";

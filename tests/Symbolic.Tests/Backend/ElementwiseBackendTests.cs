@@ -34,6 +34,31 @@ public class ElementwiseBackendTests
         AgreesWithInterpreter([x], [Unary(op, x)], [Random(rng, dtype, sh, positive ? 0.1 : -3, 3)]);
     }
 
+    [Fact]
+    public void IsFiniteOfEveryDtype()
+    {
+        var f = T.Vector("f");
+        var d = T.Vector("d", DType.Float64);
+        var i = T.Vector("i", DType.Int64);
+        var n = T.Vector("n", DType.Int32);
+        var b = T.Vector("b", DType.Bool);
+        Variable IsFinite(Variable v) => TensorMath.Elem(ScalarOps.IsFinite, v);
+        var outs = Function.Compile([f, d, i, n, b], [IsFinite(f), IsFinite(d), IsFinite(i), IsFinite(n), IsFinite(b)]).Invoke(
+            NDArray.From(new[] { 1f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, -0f }, 5),
+            NDArray.From(new[] { double.NaN, 1e308, double.NegativeInfinity }, 3),
+            NDArray.From(new[] { long.MaxValue, long.MinValue }, 2),
+            NDArray.From(new[] { int.MinValue }, 1),
+            NDArray.From(new[] { true, false }, 2));
+        Assert.All(outs, o => Assert.Equal(DType.Bool, o.DType));
+        Assert.Equal([true, false, false, false, true], outs[0].ToArray<bool>());
+        Assert.Equal([false, true, false], outs[1].ToArray<bool>());
+        Assert.Equal([true, true], outs[2].ToArray<bool>());
+        Assert.Equal([true], outs[3].ToArray<bool>());
+        Assert.Equal([true, true], outs[4].ToArray<bool>());
+        var again = Interpreter.Evaluate(IsFinite(f), (f, NDArray.From(new[] { 1f, float.NaN }, 2)));
+        Assert.Equal([true, false], again.ToArray<bool>());
+    }
+
     [Theory]
     [InlineData("add", "3x4", "3x4")]
     [InlineData("sub", "3x4", "4")]

@@ -73,6 +73,22 @@ public class CompiledStabilityTests
     }
 
     [Fact]
+    public void LogsumexpOfRowsWithInfinitiesIsWhatTheFormulaGives()
+    {
+        // A row of -inf (a fully masked row) sums exp to 0, and the log is -inf; a row holding +inf gives +inf.
+        // A shift by the row's max alone would compute -inf - -inf (or inf - inf) = NaN there.
+        var x = T.Matrix("x");
+        var y = T.Log(T.Sum(T.Exp(x), 1));
+        var f = Function.Compile([x], [y]);
+        Assert.Contains(f.RewriteTrace.Steps, s => s.Rule == "logsumexp");
+        var inf = float.PositiveInfinity;
+        var got = f.Invoke(NDArray.From(new float[] { -inf, -inf, inf, 0, 1000, 1000 }, 3, 2))[0].ToArray<float>();
+        Assert.Equal(float.NegativeInfinity, got[0]);
+        Assert.Equal(inf, got[1]);
+        Assert.Equal(1000 + Math.Log(2), got[2], 1e-3);
+    }
+
+    [Fact]
     public void GradientWithRespectToAComputedVariableIsStabilizedToo()
     {
         // The logits are computed (x @ w), and the gradient is asked of them, as when one inspects what flows
