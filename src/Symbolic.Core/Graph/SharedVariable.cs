@@ -45,19 +45,12 @@ public sealed class SharedVariable : Variable
     /// sorted by <see cref="Variable.Id"/>, their gates held by the caller), all at once as far as
     /// <see cref="ReadTogether"/> can tell.
     /// </summary>
-    internal static void Publish(SharedVariable[] targets, NDArray[] values)
-    {
-        int taken = 0;
-        try
+    internal static void Publish(SharedVariable[] targets, NDArray[] values) =>
+        Holding(targets, v => v.Publication, () =>
         {
-            for (; taken < targets.Length; taken++) Monitor.Enter(targets[taken].Publication);
             for (int i = 0; i < targets.Length; i++) Volatile.Write(ref targets[i].value, values[i]);
-        }
-        finally
-        {
-            for (int i = taken - 1; i >= 0; i--) Monitor.Exit(targets[i].Publication);
-        }
-    }
+            return 0;
+        });
 
     /// <summary>
     /// The current values of <paramref name="sources"/> (distinct, sorted by <see cref="Variable.Id"/>)
@@ -65,23 +58,27 @@ public sealed class SharedVariable : Variable
     /// </summary>
     internal static NDArray[] ReadTogether(SharedVariable[] sources)
     {
-        var values = new NDArray[sources.Length];
-        if (sources.Length == 1)
-        {
-            values[0] = sources[0].Value;
-            return values;
-        }
+        if (sources.Length == 1) return [sources[0].Value];
+        return Holding(sources, v => v.Publication, () => sources.Select(v => Volatile.Read(ref v.value)).ToArray());
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> holding the lock <paramref name="which"/> gives of each of
+    /// <paramref name="vars"/>, taken in their order (callers pass them sorted by <see cref="Variable.Id"/>,
+    /// so that no two threads wait on each other) and released in reverse.
+    /// </summary>
+    internal static T Holding<T>(SharedVariable[] vars, Func<SharedVariable, object> which, Func<T> body)
+    {
         int taken = 0;
         try
         {
-            for (; taken < sources.Length; taken++) Monitor.Enter(sources[taken].Publication);
-            for (int i = 0; i < sources.Length; i++) values[i] = Volatile.Read(ref sources[i].value);
+            for (; taken < vars.Length; taken++) Monitor.Enter(which(vars[taken]));
+            return body();
         }
         finally
         {
-            for (int i = taken - 1; i >= 0; i--) Monitor.Exit(sources[i].Publication);
+            for (int i = taken - 1; i >= 0; i--) Monitor.Exit(which(vars[i]));
         }
-        return values;
     }
 
     internal void CheckFits(NDArray v)

@@ -153,17 +153,7 @@ public sealed class Function
             throw new ArgumentException(
                 $"The function takes {inputs.Length} input{(inputs.Length == 1 ? "" : "s")} ({string.Join(", ", inputs.Select(Op.Describe))}), but {args.Length} {(args.Length == 1 ? "was" : "were")} given.", nameof(args));
         for (int i = 0; i < args.Length; i++) Check(i, args[i]);
-        if (gates.Length == 0) return Run(args);
-        int taken = 0;
-        try
-        {
-            for (; taken < gates.Length; taken++) Monitor.Enter(gates[taken].Gate);
-            return Run(args);
-        }
-        finally
-        {
-            for (int i = taken - 1; i >= 0; i--) Monitor.Exit(gates[i].Gate);
-        }
+        return gates.Length == 0 ? Run(args) : SharedVariable.Holding(gates, v => v.Gate, () => Run(args));
     }
 
     private NDArray[] Run(NDArray[] args)
