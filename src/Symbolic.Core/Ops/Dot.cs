@@ -118,7 +118,7 @@ public sealed class Dot : Op
         }
         long acc = 0;
         for (int t = 0; t < k; t++, aAt += aStep, bAt += bStep) acc = unchecked(acc + (long)a[aAt] * (long)b[bAt]);
-        return outType == DType.Int32 ? unchecked((int)acc) : acc;
+        return outType.Wrap(acc);
     }
 
     private static int BatchOffset(int[] index, int[] shape)

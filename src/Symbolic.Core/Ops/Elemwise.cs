@@ -106,7 +106,7 @@ public sealed class Elemwise : Op
             }
             for (int i = 0; i < args.Length; i++) longArgs[i] = (long)args[i];
             long r = integerEval(longArgs);
-            outData[k++] = resultType == DType.Int32 ? unchecked((int)r) : r;
+            outData[k++] = resultType.Wrap(r);
         });
         return new RefTensor(shape, outData);
     }

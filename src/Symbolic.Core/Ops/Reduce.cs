@@ -128,7 +128,7 @@ public sealed class Reduce : Op
             for (int i = 0; i < n; i++) acc[i] /= m;
         }
         if (wrapping is not null)
-            for (int i = 0; i < n; i++) acc[i] = outType == DType.Int32 ? unchecked((int)wrapping[i]) : wrapping[i];
+            for (int i = 0; i < n; i++) acc[i] = outType.Wrap(wrapping[i]);
         return new RefTensor(outShape, IsArg ? pos : acc);
     }
 

@@ -17,6 +17,9 @@ public static class DTypes
 
     public static bool IsInteger(this DType t) => t is DType.Int32 or DType.Int64;
 
+    /// <summary>A result of wrapping int64 arithmetic in this integer type's range (int32 keeps the low 32 bits), as NumPy and the generated code have it.</summary>
+    public static long Wrap(this DType t, long v) => t == DType.Int32 ? unchecked((int)v) : v;
+
     /// <summary>Lower-case name as NumPy spells it (<c>float32</c>, <c>int64</c>, <c>bool</c>).</summary>
     public static string ShortName(this DType t) => t switch
     {
