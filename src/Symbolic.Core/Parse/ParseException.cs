@@ -94,13 +94,8 @@ public sealed class ParseException : ArgumentException
         var chars = s.ToCharArray();
         for (int i = 0; i < chars.Length; i++)
         {
-            char c = chars[i];
-            if ((char.IsControl(c) && c != '\t') || c is '\u2028' or '\u2029' or '\u200E' or '\u200F' or '\u061C'
-                || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069')
-                chars[i] = ' ';
-            else if (char.IsHighSurrogate(c) ? i + 1 >= s.Length || !char.IsLowSurrogate(s[i + 1])
-                     : char.IsLowSurrogate(c) && (i == 0 || !char.IsHighSurrogate(s[i - 1])))
-                chars[i] = '\uFFFD';
+            if (chars[i] != '\t' && Print.DebugPrinter.BreaksLayout(chars[i])) chars[i] = ' ';
+            else if (Print.DebugPrinter.IsLoneSurrogate(s, i)) chars[i] = '\uFFFD';
         }
         return new string(chars);
     }

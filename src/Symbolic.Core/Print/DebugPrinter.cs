@@ -125,12 +125,12 @@ public static class DebugPrinter
     /// separator (U+2028, U+2029: many readers start a new line there), a mark that reorders the
     /// text around it (bidirectional controls), or half of a surrogate pair alone.
     /// </summary>
-    internal static bool MustEscape(string s, int i)
-    {
-        char c = s[i];
-        return char.IsControl(c) || c is '\u2028' or '\u2029' or '\u200E' or '\u200F' or '\u061C'
-            || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069' || IsLoneSurrogate(s, i);
-    }
+    internal static bool MustEscape(string s, int i) => BreaksLayout(s[i]) || IsLoneSurrogate(s, i);
+
+    /// <summary>A control character, a line or paragraph separator, or a bidirectional control: what a one-line text may not show as itself.</summary>
+    internal static bool BreaksLayout(char c) =>
+        char.IsControl(c) || c is '\u2028' or '\u2029' or '\u200E' or '\u200F' or '\u061C'
+        || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069';
 
     /// <summary>True for half of a surrogate pair that has no other half (text that no UTF-8 output could hold).</summary>
     internal static bool IsLoneSurrogate(string s, int i) =>
