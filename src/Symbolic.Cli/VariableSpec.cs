@@ -1,3 +1,5 @@
+using Symbolic.Parsing;
+
 namespace Symbolic.Cli;
 
 /// <summary>
@@ -22,10 +24,6 @@ public static class VariableSpec
 
     public static string DTypeNames => string.Join(", ", Enum.GetValues<DType>().Select(t => t.ShortName()));
 
-    /// <summary>True for a name that expressions can write: a letter or '_', then letters, digits or '_'.</summary>
-    private static bool IsName(string s) =>
-        s.Length > 0 && (char.IsLetter(s[0]) || s[0] == '_') && s.All(c => char.IsLetterOrDigit(c) || c == '_');
-
     /// <summary>Reads declarations, adding to <paramref name="into"/>; raises <see cref="FormatException"/> naming the bad entry.</summary>
     public static void Parse(string spec, List<Variable> into)
     {
@@ -37,7 +35,7 @@ public static class VariableSpec
             var name = parts[0].Trim();
             if (name.Length == 0)
                 throw new FormatException($"--vars: '{entry}' has no name; write name:kind, as in x:matrix.");
-            if (!IsName(name))
+            if (!ExpressionParser.IsName(name))
                 throw new FormatException($"--vars: '{name}' in '{entry}' is not a name an expression can use; a name starts with a letter or '_' and goes on with letters, digits or '_'.");
             if (parts.Length < 2)
                 throw new FormatException($"--vars: '{entry}' has no kind; write {name}:matrix, for instance (kinds: {KindNames}).");

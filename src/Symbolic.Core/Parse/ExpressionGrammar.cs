@@ -66,7 +66,7 @@ internal static class ExpressionGrammar
     /// A name: a letter or '_', then letters, digits or '_'. Letters are Unicode's, those outside
     /// the Basic Multilingual Plane (a surrogate pair, such as U+1D465, mathematical italic x) included.
     /// </summary>
-    private static int ScanIdentifier(string s, int p)
+    internal static int ScanIdentifier(string s, int p)
     {
         if (!RuneAt(s, p, out var first, out int n) || !(Rune.IsLetter(first) || first.Value == '_')) return 0;
         int q = p + n;

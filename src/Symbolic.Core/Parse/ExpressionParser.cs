@@ -32,6 +32,9 @@ public static class ExpressionParser
     }
 
     /// <summary>The names of the functions the text may call, sorted.</summary>
+    /// <summary>True for a name the text can write: a letter or '_', then letters, digits or '_' (Unicode's letters, those outside the Basic Multilingual Plane included).</summary>
+    public static bool IsName(string text) => text.Length > 0 && ExpressionGrammar.ScanIdentifier(text, 0) == text.Length;
+
     public static IReadOnlyList<string> FunctionNames => FunctionTable.Names;
 
     /// <summary>How each function is called, as in <c>sum(x, axis?, keepdims?)</c>, sorted by name.</summary>

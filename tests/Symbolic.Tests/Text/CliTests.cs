@@ -322,4 +322,14 @@ public class CliTests
         Assert.Equal("", output);
         Assert.Contains("is not a name an expression can use", err);
     }
+
+    [Fact]
+    public void AVariableNameOutsideTheBasicMultilingualPlaneIsOneExpressionsCanWrite()
+    {
+        // U+1D465, mathematical italic x: a letter the expression grammar reads, so --vars takes it too.
+        var (code, output, err) = Run("graph", "\U0001D465 + 1", "--vars", "\U0001D465:vector");
+        Assert.Equal(CliApp.Ok, code);
+        Assert.Equal("", err);
+        Assert.StartsWith("add", output);
+    }
 }
