@@ -24,12 +24,7 @@ public class CodeRuleSoundnessTests
         ["softmax-op"] = () => T.Softmax(X, 1),
     };
 
-    public static TheoryData<string> Names()
-    {
-        var d = new TheoryData<string>();
-        foreach (var name in Instances.Keys) d.Add(name);
-        return d;
-    }
+    public static TheoryData<string> Names() => new(Instances.Keys);
 
     [Fact]
     public void EveryCodeRuleHasAnInstance()

@@ -40,12 +40,7 @@ public class CompiledStabilityTests
             [1000, -1000, -1000, 1000], [2000, 0], [1, -1, 0, 0]),
     ];
 
-    public static TheoryData<string> Names()
-    {
-        var d = new TheoryData<string>();
-        foreach (var c in Cases) d.Add(c.Name);
-        return d;
-    }
+    public static TheoryData<string> Names() => new(Cases.Select(c => c.Name));
 
     [Theory]
     [MemberData(nameof(Names))]

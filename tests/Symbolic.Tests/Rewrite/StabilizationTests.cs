@@ -31,12 +31,7 @@ public class StabilizationTests
         new("logaddexp", () => T.Log(T.Exp(X) + T.Exp(Z)), [1000, -1000], [1000 + Math.Log(2), -1000 + Math.Log(2)]),
     ];
 
-    public static TheoryData<string> Names()
-    {
-        var d = new TheoryData<string>();
-        foreach (var c in Cases) d.Add(c.Name);
-        return d;
-    }
+    public static TheoryData<string> Names() => new(Cases.Select(c => c.Name));
 
     [Theory]
     [MemberData(nameof(Names))]
