@@ -1,8 +1,9 @@
+using System.Collections.Concurrent;
 using Symbolic.CodeGen.Cpu.Compile;
 using Symbolic.CodeGen.Cpu.Render;
 using Symbolic.CodeGen.Cpu.Runtime;
 using Symbolic.Ops;
-using Symbolic.Rewrite.Schedule;
+using Symbolic.CodeGen;
 
 namespace Symbolic.CodeGen.Cpu;
 
@@ -16,31 +17,39 @@ public sealed class CpuProgram
     private readonly ProgramEntry entry;
     private readonly Array[] constants;
     private readonly SubProgram[] maps;
+    private readonly ConcurrentBag<Frame> frames = new();
 
-    private CpuProgram(Schedule schedule, RenderedProgram rendered, ProgramEntry entry, SubProgram[] maps)
+    private CpuProgram(BufferPlan buffers, RenderedProgram rendered, ProgramEntry entry, SubProgram[] maps)
     {
-        Schedule = schedule;
+        Buffers = buffers;
         Rendered = rendered;
         this.entry = entry;
         this.maps = maps;
-        constants = schedule.Constants.Select(c => c.Value.Buffer).ToArray();
+        constants = Schedule.Constants.Select(c => c.Value.Buffer).ToArray();
     }
 
-    public Schedule Schedule { get; }
+    /// <summary>The lowering this program runs: the kernel plan and the buffer plan over the schedule.</summary>
+    public BufferPlan Buffers { get; }
+
+    public Schedule Schedule => Buffers.Plan.Schedule;
 
     public RenderedProgram Rendered { get; }
 
     public string Source => Rendered.Source;
 
+    /// <summary>The lowering of a schedule: kernel plan (fusion), then buffer plan.</summary>
+    public static BufferPlan Lower(Schedule schedule) => new(new KernelPlan(schedule));
+
     /// <summary>Renders without compiling.</summary>
-    public static RenderedProgram Render(Schedule schedule) => CSharpRenderer.Render(schedule);
+    public static RenderedProgram Render(Schedule schedule) => CSharpRenderer.Render(Lower(schedule));
 
     public static CpuProgram Compile(Schedule schedule)
     {
-        var rendered = CSharpRenderer.Render(schedule);
+        var buffers = Lower(schedule);
+        var rendered = CSharpRenderer.Render(buffers);
         var entry = RoslynCompiler.Load(rendered.Source);
         var maps = rendered.MapNodes.Select(n => (SubProgram)new MapRunner((Map)n.Op)).ToArray();
-        return new CpuProgram(schedule, rendered, entry, maps);
+        return new CpuProgram(buffers, rendered, entry, maps);
     }
 
     /// <summary>Every slot's shape for these input values (same order as <see cref="Schedule.Inputs"/>), raising <see cref="ShapeMismatchException"/> where they do not fit.</summary>
@@ -49,13 +58,42 @@ public sealed class CpuProgram
     /// <summary>Runs the program on input values (in <see cref="Schedule.Inputs"/> order), returning the outputs.</summary>
     public NDArray[] Run(IReadOnlyList<NDArray> inputs) => Run(inputs, Shapes(inputs));
 
-    /// <summary>Runs with the shapes <see cref="Shapes"/> gave for these inputs.</summary>
+    /// <summary>Runs with the shapes <see cref="Shapes"/> gave for these inputs, on a frame of the pool (its scratch buffers reused from earlier calls).</summary>
     public NDArray[] Run(IReadOnlyList<NDArray> inputs, int[][] shapes)
     {
-        var outputs = new Array[Schedule.Outputs.Count];
-        entry(inputs.Select(a => a.Buffer).ToArray(), constants, shapes, outputs, maps);
-        return outputs.Select((o, i) => NDArray.Wrap(o, shapes[Schedule.SlotOf(Schedule.Outputs[i])])).ToArray();
+        if (!frames.TryTake(out var f)) f = new Frame(Schedule.Slots.Count, Buffers.BufferTypes.Count, constants, maps);
+        try
+        {
+            f.S = shapes;
+            for (int i = 0; i < inputs.Count; i++) f.Bind(i, inputs[i].Buffer);
+            for (int c = 0; c < constants.Length; c++) f.Bind(inputs.Count + c, constants[c]);
+            entry(f);
+            var outputs = new NDArray[Schedule.Outputs.Count];
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                int k = Schedule.OutputSlots[i];
+                outputs[i] = NDArray.Wrap(Dense(f, k), shapes[k]);
+            }
+            return outputs;
+        }
+        finally
+        {
+            // The frame keeps its scratch buffers, not the caller's arrays.
+            Array.Clear(f.D);
+            if (frames.Count < Environment.ProcessorCount) frames.Add(f);
+        }
     }
+
+    /// <summary>A slot's value as a contiguous array of its own (the storage itself where it already is one).</summary>
+    private static Array Dense(Frame f, int k) => f.D[k] switch
+    {
+        float[] a => Rt.Dense(a, f.O[k], f.T[k], f.S[k]),
+        double[] a => Rt.Dense(a, f.O[k], f.T[k], f.S[k]),
+        int[] a => Rt.Dense(a, f.O[k], f.T[k], f.S[k]),
+        long[] a => Rt.Dense(a, f.O[k], f.T[k], f.S[k]),
+        bool[] a => Rt.Dense(a, f.O[k], f.T[k], f.S[k]),
+        var a => throw new InvalidOperationException($"Unexpected storage {a?.GetType().Name} for slot {k}."),
+    };
 
     /// <summary>Runs a Map's body, compiled as a program of its own, once per index.</summary>
     private sealed class MapRunner : SubProgram

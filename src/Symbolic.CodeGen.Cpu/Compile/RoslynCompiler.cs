@@ -10,7 +10,7 @@ using Symbolic.CodeGen.Cpu.Runtime;
 namespace Symbolic.CodeGen.Cpu.Compile;
 
 /// <summary>The entry point of a generated program.</summary>
-public delegate void ProgramEntry(Array[] inputs, Array[] constants, int[][] shapes, Array[] outputs, SubProgram[] maps);
+public delegate void ProgramEntry(Frame frame);
 
 /// <summary>
 /// Compiles generated C# in memory with Roslyn and loads each program in its own collectible

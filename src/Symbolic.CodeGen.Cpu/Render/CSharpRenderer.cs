@@ -1,6 +1,5 @@
 using System.Globalization;
 using Symbolic.Ops;
-using Symbolic.Rewrite.Schedule;
 using static Symbolic.CodeGen.Cpu.Render.CSharpNames;
 
 namespace Symbolic.CodeGen.Cpu.Render;
@@ -12,57 +11,76 @@ public sealed record RenderedKernel(string Name, string Source);
 public sealed record RenderedProgram(string Source, IReadOnlyList<RenderedKernel> Kernels, IReadOnlyList<Apply> MapNodes);
 
 /// <summary>
-/// Renders a schedule as one C# program: a static method per kernel, specialized to its node's
-/// rank and dtypes, and a Run method that walks the schedule, making views by stride arithmetic
-/// and calling the kernels. Every identifier comes from a slot number; user names never appear.
+/// Spells a lowered program (kernel plan and buffer plan) as one C# class: a static method per
+/// kernel (a fused elementwise group, or one node), and a Run method that walks the plan over a
+/// <c>Frame</c>: views by stride arithmetic, kernels writing into the storage the buffer plan
+/// gives them. Run is cut into parts of a bounded number of steps and keeps no local per slot, so
+/// the program stays within the compiler's limits whatever the graph's size. Every identifier
+/// comes from a slot or a kernel's position; user names never appear.
 /// </summary>
 public static class CSharpRenderer
 {
     public const string ClassName = "SymbolicProgram";
 
-    public static RenderedProgram Render(Schedule s)
+    /// <summary>At most this many steps go in one Run part.</summary>
+    private const int StepsPerPart = 200;
+
+    public static RenderedProgram Render(BufferPlan buffers)
     {
+        var plan = buffers.Plan;
+        var s = plan.Schedule;
         var kernels = new List<RenderedKernel>();
         var maps = new List<Apply>();
-        var run = new CodeWriter();
-        run.Open("public static void Run(System.Array[] inputs, System.Array[] constants, int[][] shapes, System.Array[] outputs, SubProgram[] maps)");
-        for (int i = 0; i < s.Inputs.Count; i++)
-            run.Line($"var d{i} = ({Type(s.Inputs[i].DType)}[])inputs[{i}]; int o{i} = 0; int[] t{i} = Rt.Contiguous(shapes[{i}]);");
-        for (int c = 0; c < s.Constants.Count; c++)
+        var parts = new List<CodeWriter>();
+        CodeWriter? part = null;
+        for (int at = 0; at < plan.Steps.Count; at++)
         {
-            int k = s.SlotOf(s.Constants[c]);
-            run.Line($"var d{k} = ({Type(s.Constants[c].DType)}[])constants[{c}]; int o{k} = 0; int[] t{k} = Rt.Contiguous(shapes[{k}]);");
-        }
-        foreach (var step in s.Steps)
-        {
-            var (node, k, ins) = (step.Node, step.Slot, step.InputSlots);
-            run.Line($"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})");
-            if (step.Kind == StepKind.View)
+            if (at % StepsPerPart == 0)
             {
-                RenderView(run, node, k, ins, s);
-                continue;
+                part = new CodeWriter();
+                part.Open($"static void Part{parts.Count}(Frame f)");
+                parts.Add(part);
             }
-            if (step.Kind == StepKind.Loop)
+            var step = plan.Steps[at];
+            var (node, k, ins) = (step.Node, step.Slot, step.Root.InputSlots);
+            switch (step.Kind)
             {
-                run.Line($"var d{k} = maps[{maps.Count}].Run<{Type(node.Output.DType)}>(shapes[{k}], new System.Array[] {{ {string.Join(", ", ins.Skip(1).Select(i => $"Rt.Dense(d{i}, o{i}, t{i}, shapes[{i}])"))} }}, new int[][] {{ {string.Join(", ", ins.Skip(1).Select(i => $"shapes[{i}]"))} }}); int o{k} = 0; int[] t{k} = Rt.Contiguous(shapes[{k}]);");
-                maps.Add(node);
-                continue;
+                case PlanKind.View:
+                    part!.Line($"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})");
+                    RenderView(part, node, k, ins);
+                    break;
+                case PlanKind.Loop:
+                {
+                    part!.Line($"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})");
+                    var captured = ins.Skip(1).ToArray();
+                    var arrays = string.Join(", ", captured.Select(i => $"Rt.Dense({Data(s, i)}, f.O[{i}], f.T[{i}], f.S[{i}])"));
+                    var shapes = string.Join(", ", captured.Select(i => $"f.S[{i}]"));
+                    part.Line($"f.Bind({k}, f.Maps[{maps.Count}].Run<{Type(node.Output.DType)}>(f.S[{k}], new System.Array[] {{ {arrays} }}, new int[][] {{ {shapes} }}));");
+                    maps.Add(node);
+                    break;
+                }
+                default:
+                {
+                    var name = $"K{kernels.Count}_{Ident(node.Op.Name)}";
+                    var reads = step.Kind == PlanKind.Fused ? step.Loop!.Operands.Select(o => o.Slot).ToArray() : ins;
+                    var source = step.Kind == PlanKind.Fused ? FusedKernel.Render(name, step, s) : RenderKernel(name, node, k, ins);
+                    kernels.Add(new RenderedKernel(name, source));
+                    var storage = buffers.Storage[k] == StorageKind.Pooled ? buffers.BufferOf[k] : -1;
+                    var args = string.Concat(reads.Select(i => $", {Data(s, i)}, f.O[{i}], f.T[{i}], f.S[{i}]"));
+                    part!.Line($"{name}(f.Out<{Type(node.Output.DType)}>({k}, {storage}), f.S[{k}]{args});");
+                    break;
+                }
             }
-            var name = $"K{kernels.Count}_{Ident(node.Op.Name)}";
-            kernels.Add(new RenderedKernel(name, RenderKernel(name, node, k, ins)));
-            run.Line($"var d{k} = {name}(shapes{string.Concat(ins.Select(i => $", d{i}, o{i}, t{i}"))}); int o{k} = 0; int[] t{k} = Rt.Contiguous(shapes[{k}]);");
         }
-        for (int i = 0; i < s.Outputs.Count; i++)
-        {
-            int k = s.SlotOf(s.Outputs[i]);
-            run.Line($"outputs[{i}] = Rt.Dense(d{k}, o{k}, t{k}, shapes[{k}]);");
-        }
-        run.Close();
 
         var w = new CodeWriter();
         w.Line("// <auto-generated> by Symbolic: one program for one function. Slots n0.. are graph positions:");
         w.Line($"// {s.Inputs.Count} input{(s.Inputs.Count == 1 ? "" : "s")} first, then {s.Constants.Count} constant{(s.Constants.Count == 1 ? "" : "s")}, then one slot per node in topological order.");
+        w.Line($"// {kernels.Count} kernel{(kernels.Count == 1 ? "" : "s")}, {buffers.BufferTypes.Count} scratch buffer{(buffers.BufferTypes.Count == 1 ? "" : "s")}.");
         w.Line("using System;");
+        w.Line("using System.Runtime.CompilerServices;");
+        w.Line("using System.Runtime.InteropServices;");
+        w.Line("using System.Runtime.Intrinsics;");
         w.Line("using Symbolic.CodeGen.Cpu.Runtime;");
         w.Line("using Sm = Symbolic.Runtime.ScalarMath;");
         w.Line();
@@ -74,36 +92,47 @@ public static class CSharpRenderer
             foreach (var line in kernel.Source.TrimEnd('\n').Split('\n')) w.Line(line);
             w.Line();
         }
-        foreach (var line in run.ToString().TrimEnd('\n').Split('\n')) w.Line(line);
+        w.Open("public static void Run(Frame f)");
+        for (int p = 0; p < parts.Count; p++) w.Line($"Part{p}(f);");
+        w.Close();
+        foreach (var p in parts)
+        {
+            p.Close();
+            w.Line();
+            foreach (var line in p.ToString().TrimEnd('\n').Split('\n')) w.Line(line);
+        }
         w.Close();
         return new RenderedProgram(w.ToString(), kernels, maps);
     }
 
-    private static void RenderView(CodeWriter run, Apply node, int k, int[] ins, Schedule s)
+    /// <summary>A slot's storage, typed: <c>(float[])f.D[3]</c>.</summary>
+    private static string Data(Schedule s, int slot) => $"({Type(s.Slots[slot].DType)}[])f.D[{slot}]";
+
+    private static void RenderView(CodeWriter run, Apply node, int k, int[] ins)
     {
         int i = ins[0];
         switch (node.Op)
         {
             case DimShuffle ds:
-                run.Line($"var d{k} = d{i}; int o{k} = o{i}; int[] t{k} = {IntArray(ds.Pattern.Select(p => p < 0 ? "0" : $"t{i}[{p}]"))};");
+                run.Line($"f.View({k}, {i}, f.O[{i}], {IntArray(ds.Pattern.Select(p => p < 0 ? "0" : $"f.T[{i}][{p}]"))});");
                 break;
             case StopGradient:
-                run.Line($"var d{k} = d{i}; int o{k} = o{i}; int[] t{k} = t{i};");
+                run.Line($"f.View({k}, {i}, f.O[{i}], f.T[{i}]);");
                 break;
             case Subtensor st:
             {
-                var (offset, kept) = Slicing.Layout(st.Entries, node.Inputs[0].NDim, $"shapes[{i}]", $"t{i}");
-                run.Line($"var d{k} = d{i}; int o{k} = o{i} + {offset}; int[] t{k} = {IntArray(kept.Select(d => $"t{i}[{d}]"))};");
+                var (offset, kept) = Slicing.Layout(st.Entries, node.Inputs[0].NDim, $"f.S[{i}]", $"f.T[{i}]");
+                run.Line($"f.View({k}, {i}, f.O[{i}] + {offset}, {IntArray(kept.Select(d => $"f.T[{i}][{d}]"))});");
                 break;
             }
             case SplitPart sp:
             {
-                var before = ins.Skip(1).Take(sp.Part).Select(j => $"shapes[{j}][{sp.Axis}]").Prepend("0");
-                run.Line($"var d{k} = d{i}; int o{k} = o{i} + ({string.Join(" + ", before)}) * t{i}[{sp.Axis}]; int[] t{k} = t{i};");
+                var before = ins.Skip(1).Take(sp.Part).Select(j => $"f.S[{j}][{sp.Axis}]").Prepend("0");
+                run.Line($"f.View({k}, {i}, f.O[{i}] + ({string.Join(" + ", before)}) * f.T[{i}][{sp.Axis}], f.T[{i}]);");
                 break;
             }
             case Reshape:
-                run.Line($"var (d{k}, o{k}, t{k}) = Views.Reshape(d{i}, o{i}, t{i}, shapes[{i}], shapes[{k}]);");
+                run.Line($"f.Set({k}, Views.Reshape(({Type(node.Inputs[0].DType)}[])f.D[{i}], f.O[{i}], f.T[{i}], f.S[{i}], f.S[{k}]));");
                 break;
             default:
                 throw new NotSupportedException($"The C# backend has no view for {node.Op.Name}.");
@@ -117,18 +146,16 @@ public static class CSharpRenderer
         return list.Count == 0 ? "System.Array.Empty<int>()" : $"new int[] {{ {string.Join(", ", list)} }}";
     }
 
+    /// <summary>A kernel of one node, writing into <c>y</c> (contiguous from 0, at least as long as the result; not zeroed).</summary>
     private static string RenderKernel(string name, Apply node, int k, int[] ins)
     {
         var w = new CodeWriter();
         var outType = Type(node.Output.DType);
-        var args = string.Concat(ins.Select((_, j) => $", {Type(node.Inputs[j].DType)}[] a{j}, int o{j}, int[] t{j}"));
+        var args = string.Concat(ins.Select((_, j) => $", {Type(node.Inputs[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}"));
         w.Line($"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))}): {node.Output.DType.ShortName()}, rank {node.Output.NDim}");
-        w.Open($"static {outType}[] {name}(int[][] shapes{args})");
-        w.Line($"int[] sh = shapes[{k}];");
-        for (int j = 0; j < ins.Length; j++) w.Line($"int[] sh{j} = shapes[{ins[j]}];");
+        w.Open($"static void {name}({outType}[] y, int[] sh{args})");
         switch (node.Op)
         {
-            case Elemwise e: ElementwiseKernel.Render(w, e, node); break;
             case Reduce r: ReduceKernel.Render(w, r, node); break;
             case var op when SpecializedKernel.Handles(op): SpecializedKernel.Render(w, node); break;
             default: StructuralKernel.Render(w, node); break;

@@ -24,11 +24,11 @@ internal static class ReduceKernel
             ReduceKind.Min => floatAcc ? "double.PositiveInfinity" : "long.MaxValue",
             _ => "0",
         };
-        w.Line($"var y = new {Type(node.Output.DType)}[Rt.Size(sh)];");
+        w.Line("int ny = Rt.Size(sh);");
         w.Line($"var (ys, rs) = Views.ReduceStrides(sh0, new int[] {{ {string.Join(", ", op.Axes)} }}, {(op.KeepDims ? "true" : "false")});");
-        w.Line($"var acc = new {accType}[y.Length];");
+        w.Line($"var acc = new {accType}[ny];");
         if (init != "0") w.Line($"Array.Fill(acc, {init});");
-        if (op.IsArg) w.Line("var pos = new long[y.Length]; var has = new bool[y.Length];");
+        if (op.IsArg) w.Line("var pos = new long[ny]; var has = new bool[ny];");
         for (int d = 0; d < rank; d++) w.Line($"int n{d} = sh0[{d}]; int s{d} = t0[{d}]; int ys{d} = ys[{d}]; int rs{d} = rs[{d}];");
         for (int d = 0; d < rank; d++)
         {
@@ -52,21 +52,20 @@ internal static class ReduceKernel
         w.Line($"{ind}}}");
         if (op.IsArg)
         {
-            w.Line("return pos;");
+            w.Line("Array.Copy(pos, y, ny);");
             return;
         }
         if (op.Kind == ReduceKind.Mean)
         {
             w.Line($"double count = 1.0{string.Concat(op.Axes.Select(a => $" * sh0[{a}]"))};");
-            w.Line($"for (int j = 0; j < y.Length; j++) y[j] = {Convert("(acc[j] / count)", acc, node.Output.DType)};");
+            w.Line($"for (int j = 0; j < ny; j++) y[j] = {Convert("(acc[j] / count)", acc, node.Output.DType)};");
         }
         else if (!floatAcc && node.Output.DType == DType.Int32)
         {
             // An int32 sum or product wraps, as in NumPy: the int64 accumulator's low 32 bits (a
             // conversion would saturate). Max and min stay in range, where both agree.
-            w.Line("for (int j = 0; j < y.Length; j++) y[j] = unchecked((int)acc[j]);");
+            w.Line("for (int j = 0; j < ny; j++) y[j] = unchecked((int)acc[j]);");
         }
-        else w.Line($"for (int j = 0; j < y.Length; j++) y[j] = {Convert("acc[j]", acc, node.Output.DType)};");
-        w.Line("return y;");
+        else w.Line($"for (int j = 0; j < ny; j++) y[j] = {Convert("acc[j]", acc, node.Output.DType)};");
     }
 }

@@ -21,12 +21,10 @@ internal static class StructuralKernel
             case SubtensorGrad sg: RenderSubtensorGrad(w, node, sg); break;
             case Concatenate c: RenderConcatenate(w, node, c.Axis); break;
             case Arange:
-                w.Line("var y = new long[sh[0]];");
-                w.Line("for (int i = 0; i < y.Length; i++) y[i] = i;");
-                w.Line("return y;");
+                w.Line("for (int i = 0; i < sh[0]; i++) y[i] = i;");
                 break;
             case ShapeOf so:
-                w.Line($"return new long[] {{ sh0[{so.Axis}] }};");
+                w.Line($"y[0] = sh0[{so.Axis}];");
                 break;
             default:
                 throw new NotSupportedException($"The C# backend has no kernel for {node.Op.Name}.");
@@ -50,7 +48,7 @@ internal static class StructuralKernel
             LoopNest.Close(w, rank);
             (a[j], o[j], t[j]) = ($"c{j}", "0", $"Rt.Contiguous(sh{j})");
         }
-        w.Line($"return Rt.Dot({a[0]}, {o[0]}, {t[0]}, sh0, {a[1]}, {o[1]}, {t[1]}, sh1, sh);");
+        w.Line($"Rt.Dot({a[0]}, {o[0]}, {t[0]}, sh0, {a[1]}, {o[1]}, {t[1]}, sh1, sh).AsSpan().CopyTo(y);");
     }
 
     /// <summary>
@@ -63,7 +61,6 @@ internal static class StructuralKernel
         var x = node.Inputs[0];
         int b = node.Output.NDim - (x.NDim - n);
         int rest = x.NDim - n;
-        w.Line($"var y = new {Type(node.Output.DType)}[Rt.Size(sh)];");
         IndexSetup(w, node, firstIndex: 1, n, b, "sh0", "t0");
         w.Line("int k = 0;");
         var idx = Enumerable.Range(1, n).Select(j => new Cursor($"p{j}", $"o{j}", Dims($"s{j}", b))).ToArray();
@@ -74,7 +71,6 @@ internal static class StructuralKernel
         w.Line($"y[k++] = a0[{inner[0]}];");
         LoopNest.Close(w, rest);
         LoopNest.Close(w, b);
-        w.Line("return y;");
     }
 
     /// <summary>
@@ -88,7 +84,7 @@ internal static class StructuralKernel
         int rest = x.NDim - n;
         int b = g.NDim - rest;
         var dt = node.Output.DType;
-        w.Line($"var y = new {Type(dt)}[Rt.Size(sh)];");
+        w.Line("Array.Clear(y, 0, Rt.Size(sh));");
         w.Line("int[] ys = Rt.Contiguous(sh);");
         IndexSetup(w, node, firstIndex: 2, n, b, "sh", "ys");
         var cursors = Enumerable.Range(2, n).Select(j => new Cursor($"p{j}", $"o{j}", Dims($"s{j}", b)))
@@ -103,7 +99,6 @@ internal static class StructuralKernel
         w.Line(dt == DType.Bool ? $"y[{inner[0]}] |= a1[{inner[1]}];" : $"y[{inner[0]}] += a1[{inner[1]}];");
         LoopNest.Close(w, rest);
         LoopNest.Close(w, b);
-        w.Line("return y;");
     }
 
     /// <summary>Strides of the index arrays aligned on the broadcast index shape (0 where one broadcasts), and the sizes and strides of the indexed dimensions.</summary>
@@ -131,7 +126,7 @@ internal static class StructuralKernel
     {
         var x = node.Inputs[0];
         var g = node.Inputs[1];
-        w.Line($"var y = new {Type(node.Output.DType)}[Rt.Size(sh)];");
+        w.Line("Array.Clear(y, 0, Rt.Size(sh));");
         w.Line("int[] ys = Rt.Contiguous(sh);");
         var (start, kept) = Slicing.Layout(op.Entries, x.NDim, "sh", "ys");
         var p = LoopNest.Open(w, "i", Dims("sh1", g.NDim),
@@ -141,14 +136,12 @@ internal static class StructuralKernel
         ]);
         w.Line($"y[{p[0]}] = a1[{p[1]}];");
         LoopNest.Close(w, g.NDim);
-        w.Line("return y;");
     }
 
     /// <summary>Each operand copied, by loops over its own shape, into its place along the axis.</summary>
     private static void RenderConcatenate(CodeWriter w, Apply node, int axis)
     {
         int rank = node.Output.NDim;
-        w.Line($"var y = new {Type(node.Output.DType)}[Rt.Size(sh)];");
         w.Line("int[] ys = Rt.Contiguous(sh);");
         w.Line("int at = 0;");
         for (int j = 0; j < node.Inputs.Count; j++)
@@ -164,7 +157,6 @@ internal static class StructuralKernel
             w.Line("}");
             w.Line($"at += sh{j}[{axis}];");
         }
-        w.Line("return y;");
     }
 
     /// <summary><c>{array}[0]</c>, <c>{array}[1]</c>, ... for a rank.</summary>

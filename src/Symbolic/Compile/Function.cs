@@ -2,7 +2,7 @@ using Symbolic.CodeGen.Cpu;
 using Symbolic.Ops;
 using Symbolic.Print;
 using Symbolic.Rewrite.Engine;
-using Symbolic.Rewrite.Schedule;
+using Symbolic.CodeGen;
 
 namespace Symbolic;
 

@@ -1,6 +1,6 @@
 using Symbolic.Ops;
 
-namespace Symbolic.Rewrite.Schedule;
+namespace Symbolic.CodeGen;
 
 /// <summary>
 /// The run-time shape pass of a schedule: given the input arrays (the function's inputs, then the

@@ -1,6 +1,6 @@
 using Symbolic.Ops;
 
-namespace Symbolic.Rewrite.Schedule;
+namespace Symbolic.CodeGen;
 
 /// <summary>How a scheduled node runs.</summary>
 public enum StepKind

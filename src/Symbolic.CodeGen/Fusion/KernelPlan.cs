@@ -1,0 +1,197 @@
+using Symbolic.Ops;
+
+namespace Symbolic.CodeGen;
+
+/// <summary>How a step of the kernel plan runs.</summary>
+public enum PlanKind
+{
+    /// <summary>Reinterprets its input's storage (offset and strides); no kernel.</summary>
+    View,
+    /// <summary>A group of elementwise nodes computed by one kernel over one index space.</summary>
+    Fused,
+    /// <summary>One node computed by a kernel of its own (reductions, products, indexing, ...).</summary>
+    Node,
+    /// <summary>A Map: an inner program run once per index.</summary>
+    Loop,
+}
+
+/// <summary>
+/// One step of the kernel plan. <see cref="Root"/> is the node whose value the step makes (the
+/// only one stored); a fused step also lists every node it computes (<see cref="Members"/>, in
+/// topological order, root last) and its loop IR.
+/// </summary>
+public sealed record PlanStep(PlanKind Kind, ScheduleStep Root, IReadOnlyList<ScheduleStep> Members, LoopKernel? Loop)
+{
+    public int Slot => Root.Slot;
+
+    public Apply Node => Root.Node;
+
+    /// <summary>The slots this step reads: a fused kernel's operands, else the node's inputs.</summary>
+    public IReadOnlyList<int> Reads => Loop is { } k ? k.Operands.Select(o => o.Slot).ToArray() : Root.InputSlots;
+}
+
+/// <summary>
+/// The kernel plan: which nodes share a kernel. Elementwise nodes fuse into the kernel of their
+/// consumers when every consumer is in that kernel and the node is not an output: a chain of a
+/// dozen elementwise ops, broadcasts included, is one kernel that reads its leaves once and writes
+/// once. A node whose value several kernels read is computed once and stored (no recomputation),
+/// and so is an expensive node (a transcendental) whose index space is smaller than its
+/// consumer's (a bias row's exp, say), which fused would be recomputed per row. <c>second</c>
+/// (Theano's fill) reads only its second operand, so the shape operand is never materialized for
+/// it. Kernels are capped in nodes and operands so that generated methods stay small.
+/// </summary>
+public sealed class KernelPlan
+{
+    /// <summary>At most this many nodes fuse into one kernel.</summary>
+    public const int MaxNodes = 64;
+
+    /// <summary>At most this many arrays a fused kernel reads.</summary>
+    public const int MaxOperands = 16;
+
+    public KernelPlan(Schedule schedule)
+    {
+        Schedule = schedule;
+        var steps = schedule.Steps;
+        var consumers = new List<int>[schedule.Slots.Count];
+        for (int s = 0; s < steps.Count; s++)
+            foreach (var i in steps[s].InputSlots.Distinct())
+                (consumers[i] ??= []).Add(s);
+        var outputs = new HashSet<int>(schedule.OutputSlots);
+        // group[s]: the step index of the root of the fused kernel that computes step s (-1: not fused).
+        var group = new int[steps.Count];
+        Array.Fill(group, -1);
+        var members = new Dictionary<int, List<int>>();
+        var leaves = new Dictionary<int, HashSet<int>>();
+        for (int s = steps.Count - 1; s >= 0; s--)
+        {
+            var step = steps[s];
+            if (step.Kind != StepKind.Kernel || step.Node.Op is not Elemwise) continue;
+            int root = JoinableGroup(s);
+            if (root >= 0)
+            {
+                var leafSet = leaves[root];
+                leafSet.Remove(step.Slot);
+                foreach (var i in OperandSlots(step)) leafSet.Add(i);
+                members[root].Add(s);
+                group[s] = root;
+            }
+            else
+            {
+                group[s] = s;
+                members[s] = [s];
+                leaves[s] = [.. OperandSlots(step)];
+            }
+        }
+
+        int JoinableGroup(int s)
+        {
+            var step = steps[s];
+            if (outputs.Contains(step.Slot) || consumers[step.Slot] is not { Count: > 0 } uses) return -1;
+            int root = group[uses[0]];
+            if (root < 0 || uses.Any(u => group[u] != root)) return -1;
+            if (members[root].Count >= MaxNodes) return -1;
+            var leafSet = leaves[root];
+            int added = OperandSlots(step).Count(i => !leafSet.Contains(i));
+            if (leafSet.Count - 1 + added > MaxOperands) return -1;
+            return Expensive(step.Node) && Smaller(step.Node.Output, steps[root].Node.Output) ? -1 : root;
+        }
+
+        var plan = new List<PlanStep>();
+        for (int s = 0; s < steps.Count; s++)
+        {
+            var step = steps[s];
+            switch (step.Kind)
+            {
+                case StepKind.View: plan.Add(new PlanStep(PlanKind.View, step, [step], null)); break;
+                case StepKind.Loop: plan.Add(new PlanStep(PlanKind.Loop, step, [step], null)); break;
+                case StepKind.Kernel when group[s] == s:
+                {
+                    var ms = members[s].OrderBy(m => m).Select(m => steps[m]).ToArray();
+                    plan.Add(new PlanStep(PlanKind.Fused, step, ms, BuildLoop(step, ms)));
+                    break;
+                }
+                case StepKind.Kernel when group[s] < 0:
+                    plan.Add(new PlanStep(PlanKind.Node, step, [step], null));
+                    break;
+            }
+        }
+        Steps = plan;
+    }
+
+    public Schedule Schedule { get; }
+
+    /// <summary>The steps in the order they run.</summary>
+    public IReadOnlyList<PlanStep> Steps { get; }
+
+    /// <summary>The slots an elementwise node's kernel reads (second's shape operand excepted).</summary>
+    private static IEnumerable<int> OperandSlots(ScheduleStep step) =>
+        IsSecond(step.Node) ? [step.InputSlots[1]] : step.InputSlots;
+
+    private static bool IsSecond(Apply node) => node.Op is Elemwise { Scalar.Name: "second" };
+
+    private static readonly HashSet<string> Cheap =
+        ["add", "sub", "mul", "neg", "sqr", "abs", "maximum", "minimum", "relu", "second", "switch", "clip", "sign",
+         "eq", "neq", "lt", "le", "gt", "ge", "and", "or", "not", "floor", "ceil", "isfinite"];
+
+    private static bool Expensive(Apply node) =>
+        node.Op is Elemwise e && !Cheap.Contains(e.Scalar.Name) && !e.Scalar.Name.StartsWith("cast", StringComparison.Ordinal);
+
+    /// <summary>True when <paramref name="v"/> spans fewer positions than <paramref name="root"/> (fewer dimensions, or size 1 where the root's is not).</summary>
+    internal static bool Smaller(Variable v, Variable root)
+    {
+        if (v.NDim < root.NDim) return true;
+        for (int d = 0; d < v.NDim; d++)
+            if (v.Type.IsBroadcastable(d) && !root.Type.IsBroadcastable(d)) return true;
+        return false;
+    }
+
+    /// <summary>The loop IR of a fused group: the root's expression, each member once, loads of the group's leaves in first-use order.</summary>
+    private LoopKernel BuildLoop(ScheduleStep root, IReadOnlyList<ScheduleStep> groupMembers)
+    {
+        var bySlot = groupMembers.ToDictionary(m => m.Slot);
+        var operands = new List<LoopOperand>();
+        var operandOf = new Dictionary<int, int>();
+        var body = new List<LoopInstr>();
+        var valueOf = new Dictionary<int, int>();
+        // Depth-first over the members, inputs before users, with an explicit stack (no recursion).
+        var stack = new Stack<(int Slot, bool Expanded)>();
+        stack.Push((root.Slot, false));
+        while (stack.Count > 0)
+        {
+            var (slot, expanded) = stack.Pop();
+            if (valueOf.ContainsKey(slot)) continue;
+            if (!bySlot.TryGetValue(slot, out var m))
+            {
+                if (!operandOf.TryGetValue(slot, out int j))
+                {
+                    var v = Schedule.Slots[slot];
+                    j = operands.Count;
+                    operands.Add(new LoopOperand(slot, v.DType, v.NDim));
+                    operandOf[slot] = j;
+                }
+                valueOf[slot] = body.Count;
+                body.Add(new LoadInstr(j, operands[j].DType));
+                continue;
+            }
+            var reads = IsSecond(m.Node) ? [m.InputSlots[1]] : m.InputSlots;
+            if (!expanded)
+            {
+                stack.Push((slot, true));
+                for (int i = reads.Length - 1; i >= 0; i--)
+                    if (!valueOf.ContainsKey(reads[i])) stack.Push((reads[i], false));
+                continue;
+            }
+            if (IsSecond(m.Node))
+            {
+                // second(a, b) is b broadcast to a's shape: over the kernel's index space, that is b itself.
+                valueOf[slot] = valueOf[reads[0]];
+                continue;
+            }
+            var e = (Elemwise)m.Node.Op;
+            valueOf[slot] = body.Count;
+            body.Add(new ApplyInstr(m.Node, e.Scalar, reads.Select(r => valueOf[r]).ToArray(),
+                m.Node.Inputs.Select(i => i.DType).ToArray(), m.Node.Output.DType));
+        }
+        return new LoopKernel(root.Node.Output.NDim, root.Node.Output.DType, operands, body, valueOf[root.Slot]);
+    }
+}
