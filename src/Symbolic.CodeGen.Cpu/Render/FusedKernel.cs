@@ -117,11 +117,15 @@ internal static class FusedKernel
     public static string Expression(ScalarOp op, DType[] types, DType outType, string[] load)
     {
         var compute = op.ComputeType(types);
-        var operands = load.Select((l, j) => "(" + Convert(l, types[j], op.OperandType(j, types)) + ")").ToArray();
+        var operands = load.Select((l, j) => Parenthesize(Convert(l, types[j], op.OperandType(j, types)))).ToArray();
         var text = op.CSharp
             .Replace("{M}", compute == DType.Float32 ? "MathF" : "Math")
             .Replace("{S}", "Sm");
         for (int j = 0; j < operands.Length; j++) text = text.Replace("{" + j + "}", operands[j]);
-        return Convert("(" + text + ")", op.TemplateResultType(types), outType);
+        var from = op.TemplateResultType(types);
+        return from == outType ? text : Convert("(" + text + ")", from, outType);
     }
+
+    /// <summary>An operand as it can stand inside any spelling: a bare name as it is, anything else in parentheses.</summary>
+    private static string Parenthesize(string e) => e.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? e : "(" + e + ")";
 }

@@ -61,6 +61,12 @@ public sealed class Function
     /// <summary>The whole generated program, as compiled.</summary>
     public string Source => program.Source;
 
+    /// <summary>
+    /// The lowering as text, one step a line: which nodes each kernel fuses, which values it reads,
+    /// and whether its result goes to a scratch buffer of the pool or to a fresh array.
+    /// </summary>
+    public string KernelPlan => Symbolic.CodeGen.PlanText.Print(program.Buffers);
+
     /// <summary>The optimized graph (outputs, then update values), in Theano's debugprint layout.</summary>
     public string DebugPrint() => DebugPrinter.Print(Optimized);
 
