@@ -37,15 +37,15 @@ public sealed class CpuProgram
 
     public string Source => Rendered.Source;
 
-    /// <summary>The lowering of a schedule: kernel plan (fusion), then buffer plan.</summary>
-    public static BufferPlan Lower(Schedule schedule) => new(new KernelPlan(schedule));
+    /// <summary>The lowering of a schedule: kernel plan (fusion unless <paramref name="fuse"/> is false), then buffer plan.</summary>
+    public static BufferPlan Lower(Schedule schedule, bool fuse = true) => new(new KernelPlan(schedule, fuse));
 
     /// <summary>Renders without compiling.</summary>
-    public static RenderedProgram Render(Schedule schedule) => CSharpRenderer.Render(Lower(schedule));
+    public static RenderedProgram Render(Schedule schedule, bool fuse = true) => CSharpRenderer.Render(Lower(schedule, fuse));
 
-    public static CpuProgram Compile(Schedule schedule)
+    public static CpuProgram Compile(Schedule schedule, bool fuse = true)
     {
-        var buffers = Lower(schedule);
+        var buffers = Lower(schedule, fuse);
         var rendered = CSharpRenderer.Render(buffers);
         var entry = RoslynCompiler.Load(rendered.Source);
         var maps = rendered.MapNodes.Select(n => (SubProgram)new MapRunner((Map)n.Op)).ToArray();

@@ -36,6 +36,7 @@ internal static class FusedKernel
         var arrayParams = string.Concat(Enumerable.Range(0, n).Select(j => $", {T(j)}[] a{j}"));
         w.Line($"static void {name}_par(Grid g, {outT}[] y{arrayParams}) => g.ForChunks((lo, hi) => {name}_span(g, lo, hi, y{arrays}));");
         // Span: rows of [lo, hi).
+        w.Line(HotPath);
         w.Open($"static void {name}_span(Grid g, long lo, long hi, {outT}[] y{arrayParams})");
         w.Line($"Span<int> p = stackalloc int[{Math.Max(n, 1)}];");
         w.Line("Span<int> idx = stackalloc int[g.Rank];");
@@ -52,6 +53,7 @@ internal static class FusedKernel
         w.Close();
         // Row: the hot loop.
         var rowParams = string.Concat(Enumerable.Range(0, n).Select(j => $", {T(j)}[] a{j}, int p{j}, int s{j}"));
+        w.Line(HotPath);
         w.Open($"static void {name}_row(int m, {outT}[] y, int py{rowParams})");
         w.Line($"ref {outT} ry = ref MemoryMarshal.GetArrayDataReference(y);");
         for (int j = 0; j < n; j++) w.Line($"ref {T(j)} r{j} = ref MemoryMarshal.GetArrayDataReference(a{j});");
@@ -75,6 +77,13 @@ internal static class FusedKernel
         w.Close();
         return w.ToString();
     }
+
+    /// <summary>
+    /// Loops are compiled fully optimized on their first call: a kernel may run only a few times, and
+    /// tiered compilation would run those calls unoptimized, with every vector op and VMath call a
+    /// real call.
+    /// </summary>
+    internal const string HotPath = "[MethodImpl(MethodImplOptions.AggressiveOptimization)]";
 
     /// <summary>One line per value of the body that the result needs, in order: <c>var {prefix}{i} = ...;</c>.</summary>
     private static void WriteBody(CodeWriter w, LoopKernel k, string prefix, Func<int, string> load, Func<ApplyInstr, string[], string> spell)

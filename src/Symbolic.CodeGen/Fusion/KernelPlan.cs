@@ -48,15 +48,25 @@ public sealed class KernelPlan
     /// <summary>At most this many arrays a fused kernel reads.</summary>
     public const int MaxOperands = 16;
 
-    public KernelPlan(Schedule schedule)
+    /// <param name="schedule">The nodes in the order they run.</param>
+    /// <param name="fuse">False: every node is a kernel of its own (op by op, as a baseline).</param>
+    public KernelPlan(Schedule schedule, bool fuse = true)
     {
         Schedule = schedule;
         var steps = schedule.Steps;
+        var outputs = new HashSet<int>(schedule.OutputSlots);
+        // A node whose data nothing reads (only its shape, through shape_of) runs no kernel: the
+        // shape pass knows its shape without it.
+        var needed = new bool[schedule.Slots.Count];
+        foreach (var o in outputs) needed[o] = true;
+        for (int s = steps.Count - 1; s >= 0; s--)
+            if (needed[steps[s].Slot])
+                foreach (var i in DataInputs(steps[s])) needed[i] = true;
         var consumers = new List<int>[schedule.Slots.Count];
         for (int s = 0; s < steps.Count; s++)
-            foreach (var i in steps[s].InputSlots.Distinct())
-                (consumers[i] ??= []).Add(s);
-        var outputs = new HashSet<int>(schedule.OutputSlots);
+            if (needed[steps[s].Slot])
+                foreach (var i in DataInputs(steps[s]).Distinct())
+                    (consumers[i] ??= []).Add(s);
         // group[s]: the step index of the root of the fused kernel that computes step s (-1: not fused).
         var group = new int[steps.Count];
         Array.Fill(group, -1);
@@ -65,7 +75,7 @@ public sealed class KernelPlan
         for (int s = steps.Count - 1; s >= 0; s--)
         {
             var step = steps[s];
-            if (step.Kind != StepKind.Kernel || step.Node.Op is not Elemwise) continue;
+            if (!needed[step.Slot] || step.Kind != StepKind.Kernel || step.Node.Op is not Elemwise) continue;
             int root = JoinableGroup(s);
             if (root >= 0)
             {
@@ -86,7 +96,7 @@ public sealed class KernelPlan
         int JoinableGroup(int s)
         {
             var step = steps[s];
-            if (outputs.Contains(step.Slot) || consumers[step.Slot] is not { Count: > 0 } uses) return -1;
+            if (!fuse || outputs.Contains(step.Slot) || consumers[step.Slot] is not { Count: > 0 } uses) return -1;
             int root = group[uses[0]];
             if (root < 0 || uses.Any(u => group[u] != root)) return -1;
             if (members[root].Count >= MaxNodes) return -1;
@@ -100,6 +110,7 @@ public sealed class KernelPlan
         for (int s = 0; s < steps.Count; s++)
         {
             var step = steps[s];
+            if (!needed[step.Slot]) continue;
             switch (step.Kind)
             {
                 case StepKind.View: plan.Add(new PlanStep(PlanKind.View, step, [step], null)); break;
@@ -126,6 +137,14 @@ public sealed class KernelPlan
     /// <summary>The slots an elementwise node's kernel reads (second's shape operand excepted).</summary>
     private static IEnumerable<int> OperandSlots(ScheduleStep step) =>
         IsSecond(step.Node) ? [step.InputSlots[1]] : step.InputSlots;
+
+    /// <summary>The slots whose data a step needs: shape_of reads only a shape, second only its second operand.</summary>
+    private static IEnumerable<int> DataInputs(ScheduleStep step) => step.Node.Op switch
+    {
+        ShapeOf => [],
+        _ when step.Kind == StepKind.Kernel && IsSecond(step.Node) => [step.InputSlots[1]],
+        _ => step.InputSlots,
+    };
 
     private static bool IsSecond(Apply node) => node.Op is Elemwise { Scalar.Name: "second" };
 

@@ -17,5 +17,11 @@ public sealed record CompileOptions
     /// <summary>Leave out the rules that can change IEEE results (x - x to 0, x / x to 1, x * 0 to 0).</summary>
     public bool ExcludeUnsafeRules { get; init; }
 
+    /// <summary>
+    /// Fuse elementwise nodes into shared kernels (the default). Off: one kernel per node, each
+    /// writing its own buffer, as a baseline for measurements and for bisecting a suspected fusion bug.
+    /// </summary>
+    public bool Fusion { get; init; } = true;
+
     public static CompileOptions Default { get; } = new();
 }

@@ -73,7 +73,7 @@ public sealed class Function
     public static Function Compile(Variable[] inputs, Variable[] outputs, (SharedVariable, Variable)[]? updates = null, CompileOptions? options = null)
     {
         var (graph, trace, schedule, updatedVars) = Prepare(inputs, outputs, updates, options ?? CompileOptions.Default);
-        return new Function(inputs.ToArray(), outputs.Length, updatedVars, CpuProgram.Compile(schedule), graph, trace);
+        return new Function(inputs.ToArray(), outputs.Length, updatedVars, CpuProgram.Compile(schedule, (options ?? CompileOptions.Default).Fusion), graph, trace);
     }
 
     /// <summary>Renders the program for a device without compiling it or needing the device.</summary>
@@ -82,7 +82,7 @@ public sealed class Function
         ArgumentNullException.ThrowIfNull(options);
         if (options.Device == Device.Cuda) throw CudaUnavailable("Function.Emit");
         var (_, _, schedule, _) = Prepare(inputs, outputs, null, options);
-        var rendered = CpuProgram.Render(schedule);
+        var rendered = CpuProgram.Render(schedule, options.Fusion);
         return new EmitResult(rendered.Kernels.Select(k => new Kernel(k.Name, "csharp", k.Source)).ToArray(), rendered.Source, null);
     }
 

@@ -116,6 +116,30 @@ public class KernelPlanTests
         Assert.Equal(before, first[0].ToArray<float>());
     }
 
+    [Fact]
+    public void WithoutFusionEveryNodeIsAKernelAndTheResultsAgree()
+    {
+        var x = T.Matrix("x");
+        var y = T.Matrix("y");
+        var e = T.Tanh(x) * T.Sigmoid(y) + T.Exp(-x * x);
+        var f = Function.Compile([x, y], [e], options: new CompileOptions { Fusion = false });
+        Assert.Equal(7, f.Kernels.Count);
+        var v = new[] { R(DType.Float32, 6, 5), R(DType.Float32, 6, 5) };
+        BackendHarness.AssertClose(Function.Compile([x, y], [e]).Invoke(v)[0], f.Invoke(v)[0]);
+    }
+
+    [Fact]
+    public void ANodeWhoseOnlyUseIsItsShapeRunsNoKernel()
+    {
+        var a = T.Matrix("a");
+        var b = T.Matrix("b");
+        var n = T.Arange(T.Shape(T.Dot(a, b), 0));
+        var f = Function.Compile([a, b], [n * 2]);
+        Assert.DoesNotContain(f.Kernels, k => k.Name.Contains("dot"));
+        var r = f.Invoke(R(DType.Float32, 3, 4), R(DType.Float32, 4, 2))[0];
+        Assert.Equal(new long[] { 0, 2, 4 }, r.ToArray<long>());
+    }
+
     public static TheoryData<string> Graphs => new(PlanGraphs.Names);
 
     [Theory]
