@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Symbolic.CodeGen.Cpu.Runtime;
@@ -38,21 +37,21 @@ internal static class CompilerStamp
     /// <summary>The disk cache key of a program's source.</summary>
     public static string KeyOf(string source) => DiskCache.KeyOf(Backend, Value, source);
 
-    /// <summary>An assembly's versions read from its file, without loading it: file and informational (which for Roslyn carries the commit).</summary>
+    /// <summary>
+    /// A Roslyn assembly's identity without loading it (which would start Roslyn) or parsing its
+    /// metadata (which costs tens of milliseconds in a fresh process): the version this library
+    /// was built against, and the size of the file the runtime would load, which tells builds of
+    /// one version apart.
+    /// </summary>
     private static string VersionOfDependency(string name)
     {
+        var reference = typeof(CompilerStamp).Assembly.GetReferencedAssemblies().FirstOrDefault(r => r.Name == name);
         var file = name + ".dll";
         var path = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .FirstOrDefault(p => Path.GetFileName(p).Equals(file, StringComparison.OrdinalIgnoreCase));
-        path ??= Path.Combine(AppContext.BaseDirectory, file);
-        if (File.Exists(path))
-        {
-            var info = FileVersionInfo.GetVersionInfo(path);
-            return $"{name} {info.FileVersion} {info.ProductVersion} {new FileInfo(path).Length}";
-        }
-        // Not a file we can see (a single-file bundle): the version this assembly was built against.
-        var reference = typeof(CompilerStamp).Assembly.GetReferencedAssemblies().FirstOrDefault(r => r.Name == name);
-        return $"{name} {reference?.Version?.ToString() ?? "unknown"}";
+            .FirstOrDefault(p => Path.GetFileName(p).Equals(file, StringComparison.OrdinalIgnoreCase))
+            ?? Path.Combine(AppContext.BaseDirectory, file);
+        var info = new FileInfo(path);
+        return $"{name} {reference?.Version?.ToString() ?? "unreferenced"} {(info.Exists ? info.Length : -1)}";
     }
 }
