@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Symbolic.CodeGen.Cpu.Compile;
@@ -113,16 +112,18 @@ public sealed class DiskCache
     /// <summary>A key (64 hex digits) for everything a cached value depends on; each part counts with its length, so no two lists of parts share a key.</summary>
     public static string KeyOf(params ReadOnlySpan<string> parts)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = new Sha256();
         Span<byte> length = stackalloc byte[8];
         foreach (var part in parts)
         {
             var bytes = Encoding.UTF8.GetBytes(part);
             BinaryPrimitives.WriteInt64LittleEndian(length, bytes.Length);
-            hash.AppendData(length);
-            hash.AppendData(bytes);
+            hash.Append(length);
+            hash.Append(bytes);
         }
-        return Convert.ToHexString(hash.GetHashAndReset());
+        Span<byte> digest = stackalloc byte[32];
+        hash.Finish(digest);
+        return Convert.ToHexString(digest);
     }
 
     /// <summary>The file that holds (or would hold) an entry.</summary>
@@ -208,16 +209,16 @@ public sealed class DiskCache
         if (length != file.Length - HeaderSize - TrailerSize) return null;
         Span<byte> sum = stackalloc byte[TrailerSize];
         Checksum(kind, key, file[..(HeaderSize + (int)length)], sum);
-        if (!CryptographicOperations.FixedTimeEquals(sum, file[(HeaderSize + (int)length)..])) return null;
+        if (!sum.SequenceEqual(file[(HeaderSize + (int)length)..])) return null;
         return file.Slice(HeaderSize, (int)length).ToArray();
     }
 
     private static void Checksum(string kind, string key, ReadOnlySpan<byte> content, Span<byte> into)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(kind + "\n" + key + "\n"));
-        hash.AppendData(content);
-        hash.GetHashAndReset(into);
+        var hash = new Sha256();
+        hash.Append(Encoding.UTF8.GetBytes(kind + "\n" + key + "\n"));
+        hash.Append(content);
+        hash.Finish(into);
     }
 
     private static void Check(string kind, string key)

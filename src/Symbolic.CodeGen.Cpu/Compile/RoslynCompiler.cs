@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Symbolic.CodeGen.Cpu.Runtime;
 
@@ -35,7 +34,8 @@ public static class RoslynCompiler
     /// <summary>The cache this call sees: the process's, or a test's own (<see cref="UseForTests"/>).</summary>
     internal static ProgramCache Current => Scoped.Value ?? Shared.Value;
 
-    public static string Hash(string source) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(source)));
+    /// <summary>The SHA-256 of the source's UTF-8, in hex: the program's name in memory.</summary>
+    public static string Hash(string source) => Convert.ToHexString(Sha256.Hash(Encoding.UTF8.GetBytes(source)));
 
     /// <summary>True when a program with this source is loaded (or being built) in this process's memory cache.</summary>
     public static bool IsCached(string source) => Current.Contains(source);

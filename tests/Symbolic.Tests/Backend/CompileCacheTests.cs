@@ -320,6 +320,29 @@ public sealed class CompileCacheTests : IDisposable
     }
 
     [Fact]
+    public void TheManagedSha256GivesThePlatformsDigests()
+    {
+        var rng = new Random(11);
+        foreach (var n in new[] { 0, 1, 3, 55, 56, 57, 63, 64, 65, 119, 120, 128, 1000, 100_003 })
+        {
+            var data = new byte[n];
+            rng.NextBytes(data);
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(data), Sha256.Hash(data));
+            var pieces = new Sha256();
+            for (int at = 0; at < n;)
+            {
+                int take = Math.Min(n - at, rng.Next(1, 150));
+                pieces.Append(data.AsSpan(at, take));
+                at += take;
+            }
+            var digest = new byte[32];
+            pieces.Finish(digest);
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(data), digest);
+        }
+        Assert.Equal("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD", Convert.ToHexString(Sha256.Hash("abc"u8)));
+    }
+
+    [Fact]
     public void KindsAndKeysAreNamesNotPaths()
     {
         var disk = new DiskCache(Dir());
