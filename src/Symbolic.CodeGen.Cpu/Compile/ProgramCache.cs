@@ -117,7 +117,7 @@ internal sealed class ProgramCache
     {
         var name = "Symbolic.Generated." + hash[..16];
         string? key = null;
-        if (Disk is { } disk)
+        if (Disk is { IsUsable: true } disk)
         {
             key = CompilerStamp.KeyOf(source);
             if (disk.TryGet(Kind, key) is { } image)
