@@ -1,10 +1,4 @@
-using System.Collections.Concurrent;
-using System.Reflection;
-using System.Runtime.Loader;
-using System.Security.Cryptography;
 using System.Text;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Symbolic.CodeGen.Cpu.Runtime;
 
 namespace Symbolic.CodeGen.Cpu.Compile;
@@ -13,60 +7,60 @@ namespace Symbolic.CodeGen.Cpu.Compile;
 public delegate void ProgramEntry(Frame frame);
 
 /// <summary>
-/// Compiles generated C# in memory with Roslyn and loads each program in its own collectible
-/// AssemblyLoadContext. Programs are cached by the SHA-256 of their source, so compiling the same
-/// graph again costs no compilation.
+/// Compiled generated programs, by source. The same source again costs no compilation: the process
+/// keeps the last <see cref="ProgramCache.DefaultCapacity"/> programs loaded (each in a collectible
+/// AssemblyLoadContext of its own, unloaded when evicted), and the disk cache
+/// (<see cref="DiskCache.Default"/>: <c>$SYMBOLIC_CACHE_DIR</c>, else <c>~/.cache/symbolic</c>) keeps
+/// compiled assemblies across processes, so a process whose programs are all on disk never starts Roslyn.
 /// </summary>
 public static class RoslynCompiler
 {
-    private static readonly ConcurrentDictionary<string, Lazy<ProgramEntry>> Cache = new();
-
-    private static readonly Lazy<MetadataReference[]> References = new(() =>
-    {
-        var paths = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Where(p => Path.GetFileName(p) is var f && (f.StartsWith("System.", StringComparison.Ordinal) || f is "netstandard.dll" or "mscorlib.dll"))
-            .ToList();
-        paths.Add(typeof(Rt).Assembly.Location);
-        paths.Add(typeof(Symbolic.Runtime.ScalarMath).Assembly.Location);
-        return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
-    });
-
-    /// <summary>How many programs Roslyn has compiled in this process (cache misses).</summary>
-    public static int CompileCount => compileCount;
-
+    private static readonly Lazy<ProgramCache> Shared = new(() => new ProgramCache(ProgramCache.DefaultCapacity, DiskCache.Default));
+    private static readonly AsyncLocal<ProgramCache?> Scoped = new();
     private static int compileCount;
 
-    public static string Hash(string source) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(source)));
+    /// <summary>How many programs Roslyn has compiled in this process (misses of both caches).</summary>
+    public static int CompileCount => Volatile.Read(ref compileCount);
 
-    /// <summary>True when a program with this source has been compiled (or is being compiled) in this process.</summary>
-    public static bool IsCached(string source) => Cache.ContainsKey(Hash(source));
+    /// <summary>Programs this process loaded from the disk cache.</summary>
+    public static long DiskHits => Current.DiskHits;
 
-    public static ProgramEntry Load(string source) =>
-        Cache.GetOrAdd(Hash(source), h => new Lazy<ProgramEntry>(() => CompileNow(source, h))).Value;
+    /// <summary>Programs this process looked for in the disk cache and did not find (or found damaged).</summary>
+    public static long DiskMisses => Current.DiskMisses;
 
-    private static ProgramEntry CompileNow(string source, string hash)
+    /// <summary>The disk cache's directory, or null where the disk cache is off or unusable.</summary>
+    public static string? DiskCacheDirectory => Current.Disk?.Directory;
+
+    /// <summary>The cache this call sees: the process's, or a test's own (<see cref="UseForTests"/>).</summary>
+    internal static ProgramCache Current => Scoped.Value ?? Shared.Value;
+
+    /// <summary>The SHA-256 of the source's UTF-8, in hex: the program's name in memory.</summary>
+    public static string Hash(string source) => Convert.ToHexString(Sha256.Hash(Encoding.UTF8.GetBytes(source)));
+
+    /// <summary>True when a program with this source is loaded (or being built) in this process's memory cache.</summary>
+    public static bool IsCached(string source) => Current.Contains(source);
+
+    /// <summary>The entry of the program compiled from <paramref name="source"/>; raises with Roslyn's diagnostics where it does not compile.</summary>
+    public static ProgramEntry Load(string source) => Current.Load(source);
+
+    /// <summary>Evicts every program from memory (the disk cache keeps them).</summary>
+    internal static void ClearMemoryCache() => Current.Clear();
+
+    /// <summary>
+    /// Makes <paramref name="cache"/> the one this execution context (a test, and what it starts)
+    /// compiles through, until disposed; tests running in parallel each see their own.
+    /// </summary>
+    internal static IDisposable UseForTests(ProgramCache cache)
     {
-        Interlocked.Increment(ref compileCount);
-        var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest));
-        var compilation = CSharpCompilation.Create(
-            "Symbolic.Generated." + hash[..16],
-            [tree],
-            References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release,
-                nullableContextOptions: NullableContextOptions.Disable));
-        using var pe = new MemoryStream();
-        var result = compilation.Emit(pe);
-        if (!result.Success)
-        {
-            var errors = string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()));
-            throw new InvalidOperationException($"The generated program does not compile:\n{errors}\n--- source ---\n{source}");
-        }
-        pe.Position = 0;
-        var context = new AssemblyLoadContext("Symbolic.Generated." + hash[..16], isCollectible: true);
-        var assembly = context.LoadFromStream(pe);
-        var type = assembly.GetType("Symbolic.Generated." + Render.CSharpRenderer.ClassName)!;
-        var run = type.GetMethod("Run", BindingFlags.Public | BindingFlags.Static)!;
-        return run.CreateDelegate<ProgramEntry>();
+        var previous = Scoped.Value;
+        Scoped.Value = cache;
+        return new Restore(previous);
+    }
+
+    internal static void CountCompile() => Interlocked.Increment(ref compileCount);
+
+    private sealed class Restore(ProgramCache? previous) : IDisposable
+    {
+        public void Dispose() => Scoped.Value = previous;
     }
 }
