@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using Symbolic.CodeGen.Cpu.Compile;
+using Symbolic.CodeGen.Cpu.Runtime;
 
 namespace Symbolic.Tests.Backend;
 
@@ -22,9 +23,9 @@ public sealed class CompileCacheTests : IDisposable
         namespace Symbolic.Generated;
         public static class {{Symbolic.CodeGen.Cpu.Render.CSharpRenderer.ClassName}}
         {
-            public static void Run(System.Array[] inputs, System.Array[] constants, int[][] shapes, System.Array[] outputs, Symbolic.CodeGen.Cpu.Runtime.SubProgram[] maps)
+            public static void Run(Symbolic.CodeGen.Cpu.Runtime.Frame f)
             {
-                outputs[0] = new double[] { {{mark:R}} };
+                f.D[0] = new double[] { {{mark:R}} };
             }
         }
         """;
@@ -38,9 +39,9 @@ public sealed class CompileCacheTests : IDisposable
 
     private static double Run(ProgramEntry entry)
     {
-        var outputs = new Array[1];
-        entry([], [], [], outputs, []);
-        return ((double[])outputs[0])[0];
+        var frame = new Frame(1, 0, [], []);
+        entry(frame);
+        return ((double[])frame.D[0])[0];
     }
 
     private static (Function Train, SharedVariable W) SeedStep()
