@@ -62,11 +62,12 @@ public static class CSharpRenderer
                 default:
                 {
                     var name = $"K{kernels.Count}_{Ident(node.Op.Name)}";
-                    var reads = step.Kind == PlanKind.Fused ? step.Loop!.Operands.Select(o => o.Slot).ToArray() : ins;
-                    var source = step.Kind == PlanKind.Fused ? FusedKernel.Render(name, step, s) : RenderKernel(name, node, k, ins);
+                    var reads = step.Loop is { } loop ? loop.Operands.Select(o => o.Slot).ToArray() : ins;
+                    var source = step.Kind == PlanKind.Fused ? FusedKernel.Render(name, step, s) : RenderKernel(name, step, s);
                     kernels.Add(new RenderedKernel(name, source));
                     var storage = buffers.Storage[k] == StorageKind.Pooled ? buffers.BufferOf[k] : -1;
                     var args = string.Concat(reads.Select(i => $", {Data(s, i)}, f.O[{i}], f.T[{i}], f.S[{i}]"));
+                    if (node.Op is Reduce) args += $", f.S[{ins[0]}]";
                     part!.Line($"{name}(f.Out<{Type(node.Output.DType)}>({k}, {storage}), f.S[{k}]{args});");
                     break;
                 }
@@ -147,16 +148,20 @@ public static class CSharpRenderer
     }
 
     /// <summary>A kernel of one node, writing into <c>y</c> (contiguous from 0, at least as long as the result; not zeroed).</summary>
-    private static string RenderKernel(string name, Apply node, int k, int[] ins)
+    private static string RenderKernel(string name, PlanStep step, Schedule s)
     {
+        var (node, k, ins) = (step.Node, step.Slot, step.Root.InputSlots);
         var w = new CodeWriter();
         var outType = Type(node.Output.DType);
-        var args = string.Concat(ins.Select((_, j) => $", {Type(node.Inputs[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}"));
-        w.Line($"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))}): {node.Output.DType.ShortName()}, rank {node.Output.NDim}");
+        var args = step.Loop is { } loop
+            ? string.Concat(loop.Operands.Select((o, j) => $", {Type(o.DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}")) + ", int[] shx"
+            : string.Concat(ins.Select((_, j) => $", {Type(node.Inputs[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}"));
+        var of = step.Members.Count > 1 ? $" of {CommentText(FusedKernel.Describe(step, s))}" : $"({string.Join(", ", ins.Select(i => "n" + i))})";
+        w.Line($"// n{k} = {CommentText(node.Op.Name)}{of}: {node.Output.DType.ShortName()}, rank {node.Output.NDim}");
         w.Open($"static void {name}({outType}[] y, int[] sh{args})");
         switch (node.Op)
         {
-            case Reduce r: ReduceKernel.Render(w, r, node); break;
+            case Reduce r: ReduceKernel.Render(w, r, node, step.Loop!); break;
             case var op when SpecializedKernel.Handles(op): SpecializedKernel.Render(w, node); break;
             default: StructuralKernel.Render(w, node); break;
         }

@@ -86,7 +86,7 @@ internal static class FusedKernel
     internal const string HotPath = "[MethodImpl(MethodImplOptions.AggressiveOptimization)]";
 
     /// <summary>One line per value of the body that the result needs, in order: <c>var {prefix}{i} = ...;</c>.</summary>
-    private static void WriteBody(CodeWriter w, LoopKernel k, string prefix, Func<int, string> load, Func<ApplyInstr, string[], string> spell)
+    internal static void WriteBody(CodeWriter w, LoopKernel k, string prefix, Func<int, string> load, Func<ApplyInstr, string[], string> spell)
     {
         for (int i = 0; i < k.Body.Count; i++)
         {
@@ -105,7 +105,7 @@ internal static class FusedKernel
         Math.Max(1, k.Body.OfType<ApplyInstr>().Sum(a => a.Op.Name is "add" or "sub" or "mul" or "neg" or "sqr" or "maximum" or "minimum" or "relu" or "abs" ? 1 : 8));
 
     /// <summary>The nodes of a fused step as one expression for a comment: the root's op over its members, slots for the leaves.</summary>
-    private static string Describe(PlanStep step, Schedule s)
+    internal static string Describe(PlanStep step, Schedule s)
     {
         var k = step.Loop!;
         var text = new string[k.Body.Count];

@@ -4,17 +4,21 @@ using static Symbolic.CodeGen.Cpu.Render.CSharpNames;
 namespace Symbolic.CodeGen.Cpu.Render;
 
 /// <summary>
-/// A reduction kernel: loops over every input element, each landing in its output slot (the output
-/// stride of reduced dimensions is 0) where it is combined into an accumulator: float64 for float
-/// inputs, means and arg-reductions, int64 otherwise.
+/// A reduction kernel: loops over the index space of the reduced value (<c>shx</c>), each element
+/// landing in its output slot (the output stride of reduced dimensions is 0) where it is combined
+/// into an accumulator: float64 for float inputs, means and arg-reductions, int64 otherwise. The
+/// element is the reduction's input read from its array or, where the kernel plan fused the
+/// elementwise nodes that make it (a prologue), computed from their operands right there, so the
+/// intermediate array is never written.
 /// </summary>
 internal static class ReduceKernel
 {
-    public static void Render(CodeWriter w, Reduce op, Apply node)
+    /// <summary>Parameters: <c>a{j}, o{j}, t{j}, sh{j}</c> per operand of <paramref name="element"/>, then <c>shx</c>, the shape reduced.</summary>
+    public static void Render(CodeWriter w, Reduce op, Apply node, LoopKernel element)
     {
-        var x = node.Inputs[0];
-        int rank = x.NDim;
-        bool floatAcc = x.DType.IsFloat() || op.Kind == ReduceKind.Mean || op.IsArg;
+        int rank = node.Inputs[0].NDim;
+        var x = element.OutType;
+        bool floatAcc = x.IsFloat() || op.Kind == ReduceKind.Mean || op.IsArg;
         var acc = floatAcc ? DType.Float64 : DType.Int64;
         string accType = Type(acc);
         string init = op.Kind switch
@@ -25,21 +29,21 @@ internal static class ReduceKernel
             _ => "0",
         };
         w.Line("int ny = Rt.Size(sh);");
-        w.Line($"var (ys, rs) = Views.ReduceStrides(sh0, new int[] {{ {string.Join(", ", op.Axes)} }}, {(op.KeepDims ? "true" : "false")});");
+        w.Line($"var (ys, rs) = Views.ReduceStrides(shx, new int[] {{ {string.Join(", ", op.Axes)} }}, {(op.KeepDims ? "true" : "false")});");
         w.Line($"var acc = new {accType}[ny];");
         if (init != "0") w.Line($"Array.Fill(acc, {init});");
         if (op.IsArg) w.Line("var pos = new long[ny]; var has = new bool[ny];");
-        for (int d = 0; d < rank; d++) w.Line($"int n{d} = sh0[{d}]; int s{d} = t0[{d}]; int ys{d} = ys[{d}]; int rs{d} = rs[{d}];");
-        for (int d = 0; d < rank; d++)
-        {
-            string prev(string v) => d == 0 ? (v == "p" ? "o0" : "0") : $"{v}{d - 1}";
-            w.Line($"{new string(' ', 4 * d)}for (int i{d} = 0, p{d} = {prev("p")}, q{d} = {prev("q")}, r{d} = {prev("r")}; i{d} < n{d}; i{d}++, p{d} += s{d}, q{d} += ys{d}, r{d} += rs{d})");
-        }
-        string p = rank == 0 ? "o0" : $"p{rank - 1}", q = rank == 0 ? "0" : $"q{rank - 1}", r = rank == 0 ? "0" : $"r{rank - 1}";
-        string ind = new(' ', 4 * rank);
-        w.Line($"{ind}{{");
-        w.Line($"{ind}    {accType} v = {Convert($"a0[{p}]", x.DType, acc)};");
-        w.Line(ind + "    " + op.Kind switch
+        int n = element.Operands.Count;
+        for (int j = 0; j < n; j++) w.Line($"int[] s{j} = Rt.Align(t{j}, sh{j}, {rank});");
+        var cursors = Enumerable.Range(0, n).Select(j => new Cursor($"p{j}", $"o{j}", StructuralKernel.Dims($"s{j}", rank)))
+            .Append(new Cursor("q", "0", StructuralKernel.Dims("ys", rank)))
+            .Append(new Cursor("r", "0", StructuralKernel.Dims("rs", rank)))
+            .ToArray();
+        var at = LoopNest.Open(w, "i", StructuralKernel.Dims("shx", rank), cursors);
+        string q = at[n], r = at[n + 1];
+        FusedKernel.WriteBody(w, element, "x", j => $"a{j}[{at[j]}]", (a, args) => FusedKernel.Expression(a.Op, a.ArgTypes, a.Type, args));
+        w.Line($"{accType} v = {Convert($"x{element.Result}", x, acc)};");
+        w.Line(op.Kind switch
         {
             ReduceKind.Sum or ReduceKind.Mean => $"acc[{q}] += v;",
             ReduceKind.Prod => $"acc[{q}] *= v;",
@@ -49,7 +53,7 @@ internal static class ReduceKernel
             ReduceKind.Argmin => $"if (!has[{q}] || v < acc[{q}] || (double.IsNaN(v) && !double.IsNaN(acc[{q}]))) {{ acc[{q}] = v; pos[{q}] = {r}; has[{q}] = true; }}",
             _ => throw new InvalidOperationException(),
         });
-        w.Line($"{ind}}}");
+        LoopNest.Close(w, rank);
         if (op.IsArg)
         {
             w.Line("Array.Copy(pos, y, ny);");
@@ -57,7 +61,7 @@ internal static class ReduceKernel
         }
         if (op.Kind == ReduceKind.Mean)
         {
-            w.Line($"double count = 1.0{string.Concat(op.Axes.Select(a => $" * sh0[{a}]"))};");
+            w.Line($"double count = 1.0{string.Concat(op.Axes.Select(a => $" * shx[{a}]"))};");
             w.Line($"for (int j = 0; j < ny; j++) y[j] = {Convert("(acc[j] / count)", acc, node.Output.DType)};");
         }
         else if (!floatAcc && node.Output.DType == DType.Int32)

@@ -101,7 +101,7 @@ public sealed class BufferPlan
     /// </summary>
     private static int InPlace(PlanStep step, int[] baseOf, int[] buffer, int[] lastUse, int s, List<DType> dtypes)
     {
-        if (step.Loop is not { } loop) return -1;
+        if (step.Kind != PlanKind.Fused || step.Loop is not { } loop) return -1;
         var root = step.Node.Output;
         foreach (var operand in loop.Operands)
         {

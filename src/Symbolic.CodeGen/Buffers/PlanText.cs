@@ -31,6 +31,10 @@ public static class PlanText
                     var fused = step.Members.Count > 1 ? $" + {string.Join(" ", step.Members.Where(m => m.Slot != k).Select(m => m.Node.Op.Name))}" : "";
                     sb.Append($"K{kernel++,-4}  n{k} = {step.Node.Op.Name}{fused} <- {reads}  [{step.Members.Count} node{(step.Members.Count == 1 ? "" : "s")}, {where}]\n");
                     break;
+                case PlanKind.Node when step.Members.Count > 1:
+                    var prologue = string.Join(" ", step.Members.Where(m => m.Slot != k).Select(m => m.Node.Op.Name));
+                    sb.Append($"K{kernel++,-4} n{k} = {step.Node.Op.Name} of {prologue} <- {reads}  [{step.Members.Count} nodes, {where}]\n");
+                    break;
                 default:
                     sb.Append($"{(step.Kind == PlanKind.Loop ? "loop " : $"K{kernel++,-4}")} n{k} = {step.Node.Op.Name}({reads})  [{where}]\n");
                     break;

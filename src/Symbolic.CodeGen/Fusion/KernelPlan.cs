@@ -18,7 +18,8 @@ public enum PlanKind
 /// <summary>
 /// One step of the kernel plan. <see cref="Root"/> is the node whose value the step makes (the
 /// only one stored); a fused step also lists every node it computes (<see cref="Members"/>, in
-/// topological order, root last) and its loop IR.
+/// topological order, root last) and its loop IR. A reduction's loop IR computes the element it
+/// combines: a load of its input, or the expression of the elementwise nodes fused before it.
 /// </summary>
 public sealed record PlanStep(PlanKind Kind, ScheduleStep Root, IReadOnlyList<ScheduleStep> Members, LoopKernel? Loop)
 {
@@ -106,11 +107,24 @@ public sealed class KernelPlan
             return Expensive(step.Node) && Smaller(step.Node.Output, steps[root].Node.Output) ? -1 : root;
         }
 
+        // A reduction takes the fused kernel that makes its input as a prologue when it is that
+        // kernel's only reader: the elements are computed where they are summed, never stored.
+        var prologue = new Dictionary<int, int>();
+        for (int s = 0; s < steps.Count; s++)
+        {
+            var step = steps[s];
+            if (!fuse || !needed[step.Slot] || step.Node.Op is not Reduce) continue;
+            int input = step.InputSlots[0];
+            int g = Array.FindIndex(steps.ToArray(), t => t.Slot == input);
+            if (g >= 0 && group[g] == g && !outputs.Contains(input) && consumers[input] is { Count: 1 }) prologue[s] = g;
+        }
+        var absorbed = new HashSet<int>(prologue.Values);
+
         var plan = new List<PlanStep>();
         for (int s = 0; s < steps.Count; s++)
         {
             var step = steps[s];
-            if (!needed[step.Slot]) continue;
+            if (!needed[step.Slot] || absorbed.Contains(s)) continue;
             switch (step.Kind)
             {
                 case StepKind.View: plan.Add(new PlanStep(PlanKind.View, step, [step], null)); break;
@@ -119,6 +133,16 @@ public sealed class KernelPlan
                 {
                     var ms = members[s].OrderBy(m => m).Select(m => steps[m]).ToArray();
                     plan.Add(new PlanStep(PlanKind.Fused, step, ms, BuildLoop(step, ms)));
+                    break;
+                }
+                case StepKind.Kernel when step.Node.Op is Reduce:
+                {
+                    // The element a reduction combines: its prologue's expression, or a load of its input.
+                    ScheduleStep[] ms = prologue.TryGetValue(s, out int g)
+                        ? [.. members[g].OrderBy(m => m).Select(m => steps[m]), step]
+                        : [step];
+                    var loop = prologue.ContainsKey(s) ? BuildLoop(steps[g], ms[..^1]) : LoadOf(step.InputSlots[0]);
+                    plan.Add(new PlanStep(PlanKind.Node, step, ms, loop));
                     break;
                 }
                 case StepKind.Kernel when group[s] < 0:
@@ -162,6 +186,13 @@ public sealed class KernelPlan
         for (int d = 0; d < v.NDim; d++)
             if (v.Type.IsBroadcastable(d) && !root.Type.IsBroadcastable(d)) return true;
         return false;
+    }
+
+    /// <summary>The loop IR of reading one slot's elements.</summary>
+    private LoopKernel LoadOf(int slot)
+    {
+        var v = Schedule.Slots[slot];
+        return new LoopKernel(v.NDim, v.DType, [new LoopOperand(slot, v.DType, v.NDim)], [new LoadInstr(0, v.DType)], 0);
     }
 
     /// <summary>The loop IR of a fused group: the root's expression, each member once, loads of the group's leaves in first-use order.</summary>
