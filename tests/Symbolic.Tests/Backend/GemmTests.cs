@@ -454,6 +454,28 @@ public class GemmTests
         Assert.Equal([2.0, 3, 4, 2, 3, 4], dst);
     }
 
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public void ProductsFromManyThreadsAtOnceAgree(Path path)
+    {
+        using var _ = Enter(path);
+        var rng = new Random(19);
+        var a = Matrix(rng, 70, 65, "row");
+        var b = Matrix(rng, 65, 130, "col");
+        var (af, bf) = (a.As<float>(), b.As<float>());
+        var expected = new float[70 * 130];
+        Rt.DotInto(expected, af, 0, a.Strides, a.Shape, bf, 0, b.Strides, b.Shape, [70, 130]);
+        var mismatches = 0;
+        Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        {
+            var c = new float[70 * 130];
+            Rt.DotInto(c, af, 0, a.Strides, a.Shape, bf, 0, b.Strides, b.Shape, [70, 130]);
+            for (int i = 0; i < c.Length; i++)
+                if (!(Math.Abs(c[i] - expected[i]) <= 1e-5f * (Math.Abs(expected[i]) + 65))) { Interlocked.Increment(ref mismatches); break; }
+        });
+        Assert.Equal(0, mismatches);
+    }
+
     // ---- selection ----
 
     [Fact]
