@@ -34,10 +34,11 @@ public static class Blas
 
     /// <summary>
     /// Runs the products of this execution context (this thread and the tasks it starts) on the
-    /// managed path until the result is disposed, so that tests and benchmarks can compare both
-    /// paths in one process.
+    /// managed path until the result is disposed (with <paramref name="managed"/> false: on the
+    /// library again, where one is in use), so that tests and benchmarks can compare both paths in
+    /// one process. It cannot undo <c>SYMBOLIC_BLAS=managed</c>.
     /// </summary>
-    internal static IDisposable UseManaged(bool managed = true)
+    public static IDisposable UseManaged(bool managed = true)
     {
         var scope = new Scope(ManagedHere.Value);
         ManagedHere.Value = managed;
