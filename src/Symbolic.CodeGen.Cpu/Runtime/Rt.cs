@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace Symbolic.CodeGen.Cpu.Runtime;
 
@@ -71,120 +70,30 @@ public static class Rt
     public static T[] Dense<T>(T[] src, int offset, int[] strides, int[] shape) =>
         offset == 0 && src.Length == Size(shape) && IsContiguous(shape, strides) ? src : Copy(src, offset, strides, shape);
 
-    /// <summary>Products at least this large (multiply-adds) spread their rows over threads.</summary>
-    private const long ParallelWork = 1 << 20;
-
     /// <summary>
-    /// Matrix products with NumPy semantics on strided views (vector and matrix operands, and
-    /// batches whose leading dimensions broadcast). Where the rows of b are contiguous each row of
-    /// the result is built by vectorized row updates (i-k-j order); where the rows of a and the
-    /// columns of b are contiguous, by vectorized dot products; otherwise by plain strided loops.
-    /// Large products spread rows over threads.
+    /// Matrix products with NumPy <c>dot</c>/<c>matmul</c> semantics on strided views (vector and
+    /// matrix operands, and batches whose leading dimensions broadcast), into a new contiguous array.
     /// </summary>
     public static T[] Dot<T>(T[] a, int ao, int[] ast, int[] ash, T[] b, int bo, int[] bst, int[] bsh, int[] outShape) where T : struct, INumber<T>
     {
         var c = new T[Size(outShape)];
-        int k = ash[^1];
-        if (c.Length == 0 || k == 0) return c;
-        if (ash.Length == 1 && bsh.Length == 1)
-        {
-            c[0] = ast[0] == 1 && bst[0] == 1 ? DotContiguous<T>(a.AsSpan(ao, k), b.AsSpan(bo, k)) : DotStrided(a, ao, ast[0], b, bo, bst[0], k);
-            return c;
-        }
-        // Treat a vector as a 1 x k (or k x 1) matrix.
-        int m = ash.Length == 1 ? 1 : ash[^2];
-        int n = bsh.Length == 1 ? 1 : bsh[^1];
-        int aRow = ash.Length == 1 ? 0 : ast[^2], aCol = ast[^1];
-        int bRow = bsh.Length == 1 ? bst[0] : bst[^2], bCol = bsh.Length == 1 ? 1 : bst[^1];
-        if (n == 1) bCol = 1;
-        int batchRank = Math.Max(ash.Length, bsh.Length) - 2;
-        int batches = 1;
-        for (int d = 0; d < batchRank; d++) batches *= outShape[d];
-        bool parallel = m > 1 && (long)m * n * k >= ParallelWork;
-        for (int bi = 0; bi < batches; bi++)
-        {
-            int aOff = ao + BatchOffset(bi, outShape, batchRank, ash, ast);
-            int bOff = bo + BatchOffset(bi, outShape, batchRank, bsh, bst);
-            int cOff = bi * m * n;
-            void Row(int i)
-            {
-                int aBase = aOff + i * aRow;
-                var row = c.AsSpan(cOff + i * n, n);
-                if (aCol == 1 && bRow == 1 && (n == 1 || bCol != 1))
-                {
-                    var arow = a.AsSpan(aBase, k);
-                    for (int j = 0; j < n; j++) row[j] = DotContiguous<T>(arow, b.AsSpan(bOff + j * bCol, k));
-                }
-                else if (bCol == 1)
-                {
-                    for (int t = 0; t < k; t++) Axpy(a[aBase + t * aCol], b.AsSpan(bOff + t * bRow, n), row);
-                }
-                else
-                {
-                    for (int j = 0; j < n; j++) row[j] = DotStrided(a, aBase, aCol, b, bOff + j * bCol, bRow, k);
-                }
-            }
-            if (parallel) Parallel.For(0, m, Row);
-            else for (int i = 0; i < m; i++) Row(i);
-        }
+        DotInto(c, a, ao, ast, ash, b, bo, bst, bsh, outShape);
         return c;
     }
 
-    /// <summary>y += alpha * x, vectorized.</summary>
-    private static void Axpy<T>(T alpha, ReadOnlySpan<T> x, Span<T> y) where T : struct, INumber<T>
+    /// <summary>
+    /// The product of <see cref="Dot{T}"/> written row-major into <paramref name="c"/> from index 0
+    /// (c may be longer; its old contents are never read). float32 and float64 go to BLAS where a
+    /// library is found (see <see cref="Blas"/>), one gemm per batch; everything else, the integer
+    /// dtypes included (wrapping), to <see cref="ManagedGemm"/>. An operand that is c itself is
+    /// copied first.
+    /// </summary>
+    public static void DotInto<T>(T[] c, T[] a, int ao, int[] ast, int[] ash, T[] b, int bo, int[] bst, int[] bsh, int[] outShape) where T : struct, INumber<T>
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && x.Length >= Vector<T>.Count)
-        {
-            var va = new Vector<T>(alpha);
-            var xv = MemoryMarshal.Cast<T, Vector<T>>(x);
-            var yv = MemoryMarshal.Cast<T, Vector<T>>(y);
-            for (int v = 0; v < xv.Length; v++) yv[v] += va * xv[v];
-            i = xv.Length * Vector<T>.Count;
-        }
-        for (; i < x.Length; i++) y[i] += alpha * x[i];
+        if (ReferenceEquals(a, c)) (a, ao, ast) = (Copy(a, ao, ast, ash), 0, Contiguous(ash));
+        if (ReferenceEquals(b, c)) (b, bo, bst) = (Copy(b, bo, bst, bsh), 0, Contiguous(bsh));
+        Blas.MatMul(new MatMulShape(ast, ash, bst, bsh, outShape), T.One, a, ao, b, bo, T.Zero, c);
     }
-
-    /// <summary>The dot product of two contiguous runs, vectorized.</summary>
-    private static T DotContiguous<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : struct, INumber<T>
-    {
-        T s = T.Zero;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && x.Length >= Vector<T>.Count)
-        {
-            var acc = Vector<T>.Zero;
-            var xv = MemoryMarshal.Cast<T, Vector<T>>(x);
-            var yv = MemoryMarshal.Cast<T, Vector<T>>(y);
-            for (int v = 0; v < xv.Length; v++) acc += xv[v] * yv[v];
-            s = Vector.Sum(acc);
-            i = xv.Length * Vector<T>.Count;
-        }
-        for (; i < x.Length; i++) s += x[i] * y[i];
-        return s;
-    }
-
-    private static T DotStrided<T>(T[] a, int pa, int sa, T[] b, int pb, int sb, int k) where T : struct, INumber<T>
-    {
-        T s = T.Zero;
-        for (int t = 0; t < k; t++, pa += sa, pb += sb) s += a[pa] * b[pb];
-        return s;
-    }
-
-    private static int BatchOffset(int batchIndex, int[] outShape, int batchRank, int[] shape, int[] strides)
-    {
-        if (shape.Length <= 2) return 0;
-        int off = 0;
-        int own = shape.Length - 2;
-        for (int d = batchRank - 1; d >= 0; d--)
-        {
-            int i = batchIndex % outShape[d];
-            batchIndex /= outShape[d];
-            int k = d - (batchRank - own);
-            if (k >= 0 && shape[k] != 1) off += i * strides[k];
-        }
-        return off;
-    }
-
 }
 
 /// <summary>Run-time helpers for the strides of reductions and for reshapes of views.</summary>

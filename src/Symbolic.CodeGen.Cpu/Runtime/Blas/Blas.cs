@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.Numerics;
+
+namespace Symbolic.CodeGen.Cpu.Runtime;
+
+/// <summary>
+/// Where matrix products run: a CBLAS library (OpenBLAS, found by <see cref="OpenBlas"/>) for
+/// float32 and float64 when one is installed, else <see cref="ManagedGemm"/>, which also does the
+/// integer dtypes. <c>SYMBOLIC_BLAS=managed</c> in the environment (read once) forces the managed
+/// path for the whole process.
+/// </summary>
+public static class Blas
+{
+    private static readonly bool Forced =
+        string.Equals(Environment.GetEnvironmentVariable("SYMBOLIC_BLAS")?.Trim(), "managed", StringComparison.OrdinalIgnoreCase);
+
+    private static readonly AsyncLocal<bool> ManagedHere = new();
+
+    /// <summary>True when <c>SYMBOLIC_BLAS=managed</c> forces the managed path.</summary>
+    public static bool ManagedForced => Forced;
+
+    /// <summary>The BLAS library file in use (e.g. <c>libopenblas.so.0</c>), or null when none was found or the managed path is forced.</summary>
+    public static string? NativeLibraryName => Forced ? null : OpenBlas.LibraryName;
+
+    /// <summary>What runs float products in this context: <c>"openblas (libopenblas.so.0)"</c>, <c>"cblas (libblas.so.3)"</c> or <c>"managed"</c>.</summary>
+    public static string Provider => UsesNative
+        ? $"{(OpenBlas.IsOpenBlas ? "openblas" : "cblas")} ({OpenBlas.LibraryName})"
+        : "managed";
+
+    /// <summary>The threads OpenBLAS runs a product on, or null when there is no OpenBLAS in use.</summary>
+    public static int? NativeThreads => NativeLibraryName is null ? null : OpenBlas.Threads;
+
+    private static bool UsesNative => !Forced && !ManagedHere.Value && OpenBlas.Found;
+
+    /// <summary>
+    /// Runs the products of this execution context (this thread and the tasks it starts) on the
+    /// managed path until the result is disposed (with <paramref name="managed"/> false: on the
+    /// library again, where one is in use), so that tests and benchmarks can compare both paths in
+    /// one process. It cannot undo <c>SYMBOLIC_BLAS=managed</c>.
+    /// </summary>
+    public static IDisposable UseManaged(bool managed = true)
+    {
+        var scope = new Scope(ManagedHere.Value);
+        ManagedHere.Value = managed;
+        return scope;
+    }
+
+    private sealed class Scope(bool previous) : IDisposable
+    {
+        public void Dispose() => ManagedHere.Value = previous;
+    }
+
+    /// <summary>
+    /// The batches of a product: <c>c[batch] = alpha * a[batch] * b[batch] + beta * c[batch]</c>,
+    /// c contiguous from 0 (beta zero: c is not read). One gemm per batch; on the managed path many
+    /// small batches spread over the cores instead of each product.
+    /// </summary>
+    internal static void MatMul<T>(MatMulShape s, T alpha, T[] a, int ao, T[] b, int bo, T beta, T[] c) where T : struct, INumber<T>
+    {
+        int m = s.M, n = s.N, k = s.K;
+        void Batch(int bi, bool parallel) =>
+            Gemm(m, n, k, alpha, a, ao + s.AOffset(bi), s.ARow, s.ACol, b, bo + s.BOffset(bi), s.BRow, s.BCol, beta, c, bi * m * n, n, parallel);
+        long work = (long)m * n * k;
+        bool spread = s.Batches > 1 && work < ManagedGemm.ParallelWork && work * s.Batches >= ManagedGemm.ParallelWork
+            && Environment.ProcessorCount > 1 && !(IsBlasType<T>() && UsesNative);
+        if (spread) Parallel.For(0, s.Batches, bi => Batch(bi, false));
+        else for (int bi = 0; bi < s.Batches; bi++) Batch(bi, true);
+    }
+
+    /// <summary>
+    /// One product <c>C = alpha * A * B + beta * C</c> on strided operands (see
+    /// <see cref="ManagedGemm.Gemm{T}"/>): one <c>cblas_?gemm</c> for float and double when a
+    /// library is in use, with the operands' transposes and leading dimensions read from their
+    /// strides (a contiguous copy only of an operand that maps onto neither); else the managed path.
+    /// </summary>
+    internal static void Gemm<T>(int m, int n, int k, T alpha, T[] a, int ao, int ars, int acs, T[] b, int bo, int brs, int bcs,
+        T beta, T[] c, int co, int ldc, bool parallel = true) where T : struct, INumber<T>
+    {
+        if (m > 0 && n > 0 && k > 0 && IsBlasType<T>() && UsesNative)
+            Native(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, bcs, beta, c, co, ldc);
+        else
+            ManagedGemm.Gemm(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, bcs, beta, c, co, ldc, parallel);
+    }
+
+    private static bool IsBlasType<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double);
+
+    private static void Native<T>(int m, int n, int k, T alpha, T[] a, int ao, int ars, int acs, T[] b, int bo, int brs, int bcs,
+        T beta, T[] c, int co, int ldc) where T : struct, INumber<T>
+    {
+        T[]? aCopy = null, bCopy = null;
+        try
+        {
+            if (!BlasLayout.TryMap(m, k, ars, acs, out bool ta, out int lda))
+                (a, ao, ta, lda) = (aCopy = Dense(a, ao, ars, acs, m, k), 0, false, k);
+            if (!BlasLayout.TryMap(k, n, brs, bcs, out bool tb, out int ldb))
+                (b, bo, tb, ldb) = (bCopy = Dense(b, bo, brs, bcs, k, n), 0, false, n);
+            OpenBlas.Gemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+        }
+        finally
+        {
+            if (aCopy is not null) ArrayPool<T>.Shared.Return(aCopy);
+            if (bCopy is not null) ArrayPool<T>.Shared.Return(bCopy);
+        }
+    }
+
+    /// <summary>A rows x cols view copied row-major into a pooled array (return it to <see cref="ArrayPool{T}.Shared"/>).</summary>
+    private static T[] Dense<T>(T[] src, int off, int rs, int cs, int rows, int cols)
+    {
+        var dst = ArrayPool<T>.Shared.Rent(rows * cols);
+        for (int i = 0, q = 0; i < rows; i++)
+            for (int j = 0, p = off + i * rs; j < cols; j++, p += cs) dst[q++] = src[p];
+        return dst;
+    }
+}

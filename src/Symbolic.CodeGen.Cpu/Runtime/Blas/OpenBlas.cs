@@ -1,0 +1,87 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Symbolic.CodeGen.Cpu.Runtime;
+
+/// <summary>
+/// Finds a CBLAS library once per process and calls its <c>?gemm</c>. Probes
+/// <c>libopenblas.so.0</c> (Debian's <c>libopenblas0-pthread</c>), <c>libopenblas.so</c>, then the
+/// system <c>libblas.so.3</c>; a library counts only if it exports <c>cblas_sgemm</c> and
+/// <c>cblas_dgemm</c> (the reference <c>libblas.so.3</c> of some systems has no CBLAS layer).
+/// <para>
+/// Threads: the generated kernels run one step after another and split their own work over the
+/// cores, so a product never runs beside a kernel of the same call; OpenBLAS may therefore use
+/// every core the process may use. Its own default counts the machine's cores, which oversubscribes
+/// a container or an affinity mask, so it is set to <see cref="Environment.ProcessorCount"/>
+/// (which honours both) unless the user chose a count with <c>OPENBLAS_NUM_THREADS</c>,
+/// <c>GOTO_NUM_THREADS</c> or <c>OMP_NUM_THREADS</c>, which is then left alone.
+/// </para>
+/// </summary>
+internal static unsafe class OpenBlas
+{
+    private static readonly string[] Candidates = OperatingSystem.IsWindows() ? ["libopenblas.dll", "openblas.dll"]
+        : OperatingSystem.IsMacOS() ? ["libopenblas.0.dylib", "libopenblas.dylib"]
+        : ["libopenblas.so.0", "libopenblas.so", "libblas.so.3"];
+
+    private static readonly string[] ThreadVariables = ["OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"];
+
+    /// <summary>The file name that was loaded, or null when no CBLAS library was found.</summary>
+    public static readonly string? LibraryName;
+
+    /// <summary>True when the library is OpenBLAS (it exports <c>openblas_get_num_threads</c>).</summary>
+    public static readonly bool IsOpenBlas;
+
+    private static readonly delegate* unmanaged<int, void> SetThreads;
+    private static readonly delegate* unmanaged<int> GetThreads;
+
+    static OpenBlas()
+    {
+        foreach (var name in Candidates)
+        {
+            if (!NativeLibrary.TryLoad(name, typeof(OpenBlas).Assembly, null, out var handle)) continue;
+            if (!NativeLibrary.TryGetExport(handle, "cblas_sgemm", out _) || !NativeLibrary.TryGetExport(handle, "cblas_dgemm", out _))
+            {
+                NativeLibrary.Free(handle);
+                continue;
+            }
+            NativeResolver.Register(CblasNative.Library, handle);
+            LibraryName = name;
+            if (NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out var set)) SetThreads = (delegate* unmanaged<int, void>)set;
+            if (NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out var get)) GetThreads = (delegate* unmanaged<int>)get;
+            IsOpenBlas = GetThreads != null;
+            if (SetThreads != null && !ThreadVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))))
+                SetThreads(Environment.ProcessorCount);
+            return;
+        }
+    }
+
+    public static bool Found => LibraryName is not null;
+
+    /// <summary>The threads OpenBLAS uses, or null where the library does not say.</summary>
+    public static int? Threads => GetThreads != null ? GetThreads() : null;
+
+    /// <summary>
+    /// Row-major <c>C = alpha * op(A) * op(B) + beta * C</c> for float or double: one
+    /// <c>cblas_?gemm</c>. m, n and k must be positive and the leading dimensions valid for BLAS.
+    /// </summary>
+    public static void Gemm<T>(bool transA, bool transB, int m, int n, int k, T alpha,
+        T[] a, int ao, int lda, T[] b, int bo, int ldb, T beta, T[] c, int co, int ldc)
+    {
+        int ta = transA ? CblasNative.Trans : CblasNative.NoTrans, tb = transB ? CblasNative.Trans : CblasNative.NoTrans;
+        if (typeof(T) == typeof(float))
+        {
+            fixed (float* pa = &As<T, float>(a, ao), pb = &As<T, float>(b, bo), pc = &As<T, float>(c, co))
+                CblasNative.Sgemm(CblasNative.RowMajor, ta, tb, m, n, k, Unsafe.As<T, float>(ref alpha), pa, lda, pb, ldb, Unsafe.As<T, float>(ref beta), pc, ldc);
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            fixed (double* pa = &As<T, double>(a, ao), pb = &As<T, double>(b, bo), pc = &As<T, double>(c, co))
+                CblasNative.Dgemm(CblasNative.RowMajor, ta, tb, m, n, k, Unsafe.As<T, double>(ref alpha), pa, lda, pb, ldb, Unsafe.As<T, double>(ref beta), pc, ldc);
+        }
+        else throw new NotSupportedException($"BLAS has no gemm for {typeof(T).Name}.");
+    }
+
+    /// <summary>A reference to element <paramref name="index"/> of the array, checked against its bounds.</summary>
+    private static ref TTo As<TFrom, TTo>(TFrom[] array, int index) =>
+        ref Unsafe.As<TFrom, TTo>(ref array[index]);
+}
