@@ -8,6 +8,7 @@
 //   compile      today's compile-time lines, then the compile rows (child processes, disk cache)
 //   rewrite      rewriting the MLP training graph
 //   all          rewrite + compile, then quick
+//   bdn [filter] BenchmarkDotNet (BenchmarkSwitcher); other arguments go to it
 using Symbolic.Bench;
 
 var command = args.Length > 0 ? args[0] : "quick";
@@ -40,8 +41,11 @@ switch (command)
         CompileTimes.Legacy();
         QuickRunner.Run(elementwise: true, steps: true, gemm: true, compile: true, torch: true);
         break;
+    case "bdn":
+        BdnRunner.Run(args[1..]);
+        break;
     default:
-        Console.Error.WriteLine($"unknown command '{command}': use quick, elementwise, steps, gemm-only, compile, rewrite or all");
+        Console.Error.WriteLine($"unknown command '{command}': use quick, elementwise, steps, gemm-only, compile, rewrite, all, or bdn [filter]");
         return 2;
 }
 return 0;
