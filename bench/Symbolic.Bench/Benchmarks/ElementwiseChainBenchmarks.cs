@@ -4,7 +4,6 @@ namespace Symbolic.Bench.Benchmarks;
 
 /// <summary><c>tanh(x)*sigmoid(y) + exp(-x*x)</c> on 1e7 float32: fused, the hand loop (baseline), op by op.</summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class ElementwiseChainBenchmarks
 {
     private ElementwiseChain data = null!;

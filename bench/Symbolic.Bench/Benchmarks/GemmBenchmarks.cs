@@ -7,7 +7,6 @@ namespace Symbolic.Bench.Benchmarks;
 /// picks (set <c>SYMBOLIC_BLAS=managed</c> in the environment to measure the managed path).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 8)]
 public class GemmBenchmarks
 {
     private Gemm data = null!;

@@ -4,7 +4,6 @@ namespace Symbolic.Bench.Benchmarks;
 
 /// <summary>The seed network's SGD step (32x500 -> 50 -> 5).</summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 15)]
 public class SeedStepBenchmarks
 {
     private TrainingStep step = null!;
@@ -23,7 +22,6 @@ public class SeedStepBenchmarks
 
 /// <summary>The MLP's SGD step (256x784 -> 1024 -> 1024 -> 10).</summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class MlpStepBenchmarks
 {
     private TrainingStep step = null!;
