@@ -98,7 +98,7 @@ def main():
     for name, fn in workloads:
         for threads in thread_counts:
             torch.set_num_threads(threads)
-            r = measure(fn, rounds=5 if quick else 9, budget_s=8 if quick else 20)
+            r = measure(fn, rounds=5 if quick else 9, budget_s=5 if quick else 20)
             emit({"workload": name, "threads": threads, **r})
 
 

@@ -20,7 +20,7 @@ public static class GemmRunner
         foreach (var n in Sizes)
         {
             var g = new Gemm(n);
-            var t = Bench.Measure.Single($"gemm {n}", () => g.Run(f), rounds: 5, budgetSeconds: 12);
+            var t = Bench.Measure.Single($"gemm {n}", () => g.Run(f), rounds: 5, budgetSeconds: 8);
             results.Add(new GemmResult(n, t.MedianMs, g.GFlops(t.MedianMs)));
         }
         return results;

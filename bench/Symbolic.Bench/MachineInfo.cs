@@ -32,7 +32,7 @@ public static class MachineInfo
         return RuntimeInformation.ProcessArchitecture.ToString();
     }
 
-    private static string LoadAverage()
+    public static string LoadAverage()
     {
         try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
         catch (IOException) { return "unknown"; }
