@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Symbolic.Bench;
+
+/// <summary>
+/// How long <c>Function.Compile</c> takes: first in a process, a new graph once Roslyn is warm,
+/// the same graph again, and a fresh process whose disk cache already holds the graph.
+/// </summary>
+public static class CompileTimes
+{
+    /// <summary>Today's <c>compile</c> output, kept as it was (targets brought to DESIGN.md's).</summary>
+    public static void Legacy()
+    {
+        var mlp = TrainingStep.Mlp();
+        double cold = Measure.Once(() => mlp.Compile());
+        Console.WriteLine($"Function.Compile, cold process (Roslyn not warm): {cold:F0} ms");
+        var again = TrainingStep.Mlp();
+        var x = T.Matrix("x2");
+        double small = Measure.Once(() => Function.Compile([x], [T.Sum(T.Tanh(x) * 3 + T.Exp(-x))]));
+        Console.WriteLine($"Function.Compile of a new small graph, Roslyn warm: {small:F0} ms   (target: < 100 ms)");
+        double same = Measure.Once(() => again.Compile());
+        Console.WriteLine($"Function.Compile of the same MLP graph again: {same:F0} ms   (target: < 10 ms)");
+    }
+
+    /// <summary>
+    /// A training step with <paramref name="hidden"/> hidden layers of 16: a graph whose structure
+    /// differs for each count, so no cache can hand back an earlier one.
+    /// </summary>
+    private static TrainingStep NewGraph(int hidden) =>
+        new(8, [20, .. Enumerable.Repeat(16, hidden), 5], 0.1, 300 + hidden);
+
+    /// <summary>
+    /// The child process (<c>compile-child</c>): compiles the seed step first thing, then new graphs,
+    /// then the seed step built afresh, and prints one JSON line of milliseconds.
+    /// </summary>
+    public static void Child()
+    {
+        var seed = TrainingStep.Seed();
+        double first = Measure.Once(() => seed.Compile());
+        var news = new List<double>();
+        for (int hidden = 2; hidden <= 5; hidden++)
+        {
+            var g = NewGraph(hidden);
+            news.Add(Measure.Once(() => g.Compile()));
+        }
+        var sames = new List<double>();
+        for (int i = 0; i < 3; i++)
+        {
+            var s = TrainingStep.Seed();
+            sames.Add(Measure.Once(() => s.Compile()));
+        }
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double>
+        {
+            ["first_ms"] = first,
+            ["new_ms"] = Measure.Median(news),
+            ["same_ms"] = Measure.Median(sames),
+        }));
+    }
+
+    /// <summary>Runs the child twice over one fresh <c>SYMBOLIC_CACHE_DIR</c> and adds the rows.</summary>
+    public static void Report(ReportTable table)
+    {
+        const string section = "compile";
+        var dir = Path.Combine(Path.GetTempPath(), "symbolic-bench-cache-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            Directory.CreateDirectory(dir);
+            var env = new Dictionary<string, string> { ["SYMBOLIC_CACHE_DIR"] = dir };
+            var cold = Parse(ChildProcess.Self(["compile-child"], env, 240));
+            var warm = Parse(ChildProcess.Self(["compile-child"], env, 240));
+            if (cold.Values is { } c)
+            {
+                table.Add(section, new ReportRow("first compile in a process (seed step, empty disk cache)", ReportTable.Ms(c["first_ms"]),
+                    "Theano 1.0.5: 9.7 s cold"));
+                table.Add(section, new ReportRow("new graph, Roslyn warm (median of 4 training graphs, 2-5 hidden layers)", ReportTable.Ms(c["new_ms"]),
+                    Target: "< 100 ms", Met: c["new_ms"] < 100));
+                table.Add(section, new ReportRow("same graph again (seed step built afresh)", ReportTable.Ms(c["same_ms"]),
+                    Target: "< 10 ms", Met: c["same_ms"] < 10));
+            }
+            else table.Note($"compile times: the child process failed: {cold.Why}");
+            if (warm.Values is { } w)
+                table.Add(section, new ReportRow("fresh process, warm disk cache (seed step, 2nd child run)", ReportTable.Ms(w["first_ms"]),
+                    cold.Values is { } c2 ? $"1st run: {ReportTable.Ms(c2["first_ms"])}" : "",
+                    cold.Values is { } c3 ? ReportTable.X(w["first_ms"] / c3["first_ms"]) : "", "< 100 ms", w["first_ms"] < 100));
+            else table.Note($"compile times, warm disk cache: the child process failed: {warm.Why}");
+        }
+        finally
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static (Dictionary<string, double>? Values, string Why) Parse(ChildResult r)
+    {
+        if (!r.Ok) return (null, r.Why);
+        foreach (var line in r.JsonLines)
+        {
+            try
+            {
+                var d = JsonSerializer.Deserialize<Dictionary<string, double>>(line);
+                if (d is not null && d.ContainsKey("first_ms") && d.ContainsKey("new_ms") && d.ContainsKey("same_ms")) return (d, "");
+            }
+            catch (JsonException) { }
+        }
+        return (null, "no result line in its output: " + r.StdOut.Trim().Split('\n').LastOrDefault()?.ToString(CultureInfo.InvariantCulture));
+    }
+}
