@@ -14,7 +14,7 @@ public class ElementwiseChainBenchmarks
     {
         data = new ElementwiseChain();
         fused = ElementwiseChain.Compile();
-        opByOp = ElementwiseChain.Compile(new CompileOptions { Optimize = false });
+        opByOp = ElementwiseChain.Compile(new CompileOptions { Optimize = false, Fusion = false });
     }
 
     [Benchmark(Baseline = true)]

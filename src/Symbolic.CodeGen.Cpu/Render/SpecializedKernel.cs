@@ -12,7 +12,7 @@ internal static class SpecializedKernel
         switch (node.Op)
         {
             case Gemm:
-                w.Line("Specialized.Gemm(a0, o0, t0, sh0, a1[o1], a2, o2, t2, sh2, a3, o3, t3, sh3, a4[o4], sh).AsSpan().CopyTo(y);");
+                w.Line("Specialized.GemmInto(y, a0, o0, t0, sh0, a1[o1], a2, o2, t2, sh2, a3, o3, t3, sh3, a4[o4], sh);");
                 break;
             case SoftmaxOp s:
                 w.Line($"Specialized.Softmax(a0, o0, t0, sh0, {s.Axis}).AsSpan().CopyTo(y);");

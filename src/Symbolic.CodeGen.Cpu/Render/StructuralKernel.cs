@@ -48,7 +48,7 @@ internal static class StructuralKernel
             LoopNest.Close(w, rank);
             (a[j], o[j], t[j]) = ($"c{j}", "0", $"Rt.Contiguous(sh{j})");
         }
-        w.Line($"Rt.Dot({a[0]}, {o[0]}, {t[0]}, sh0, {a[1]}, {o[1]}, {t[1]}, sh1, sh).AsSpan().CopyTo(y);");
+        w.Line($"Rt.DotInto(y, {a[0]}, {o[0]}, {t[0]}, sh0, {a[1]}, {o[1]}, {t[1]}, sh1, sh);");
     }
 
     /// <summary>
