@@ -53,16 +53,18 @@ public sealed class Frame
     /// <summary>
     /// The storage a step writes for a slot, contiguous from index 0: a fresh array of the exact
     /// size (<paramref name="buffer"/> &lt; 0), or the pooled buffer, grown if this call needs more.
+    /// Every kernel writes each element of its result (those that accumulate clear first), so new
+    /// arrays are not zeroed: a large result costs no extra pass over memory.
     /// </summary>
     public TElem[] Out<TElem>(int slot, int buffer)
     {
         int n = Rt.Size(S[slot]);
         TElem[] a;
-        if (buffer < 0) a = new TElem[n];
+        if (buffer < 0) a = GC.AllocateUninitializedArray<TElem>(n);
         else
         {
             var b = Buffers[buffer] as TElem[];
-            if (b is null || b.Length < n) Buffers[buffer] = b = new TElem[n];
+            if (b is null || b.Length < n) Buffers[buffer] = b = GC.AllocateUninitializedArray<TElem>(n);
             a = b;
         }
         D[slot] = a;

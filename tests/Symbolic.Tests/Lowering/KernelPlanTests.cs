@@ -122,6 +122,25 @@ public class KernelPlanTests
     }
 
     [Fact]
+    public void StorageThatIsNotZeroedIsAlwaysWrittenWhole()
+    {
+        // Results are allocated without zeroing and scratch buffers keep old values: a product over
+        // an empty dimension, a sum over an empty axis and a gradient of take must still write zeros.
+        var a = T.Matrix("a");
+        var b = T.Matrix("b");
+        var outs = new[] { T.Dot(a, b), T.Dot(a, b) * 2 + 1, T.Sum(a, 1), T.Sum(T.Exp(b), 0) };
+        var f = Function.Compile([a, b], outs);
+        for (int round = 0; round < 2; round++)
+        {
+            f.Invoke(R(DType.Float32, 3, 5), R(DType.Float32, 5, 4));   // leaves values in every buffer
+            var empty = new[] { R(DType.Float32, 3, 0), R(DType.Float32, 0, 4) };
+            var expected = Interpreter.Evaluate(outs, new Dictionary<Variable, NDArray> { [a] = empty[0], [b] = empty[1] });
+            var got = f.Invoke(empty);
+            for (int i = 0; i < outs.Length; i++) BackendHarness.AssertClose(expected[i], got[i]);
+        }
+    }
+
+    [Fact]
     public void OutputsAreFreshArraysThatLaterCallsNeverOverwrite()
     {
         var x = T.Matrix("x");
