@@ -127,7 +127,7 @@ internal static class FusedKernel
     {
         var compute = op.ComputeType(types);
         var operands = load.Select((l, j) => Parenthesize(Convert(l, types[j], op.OperandType(j, types)))).ToArray();
-        var text = op.CSharp
+        var text = ScalarSpelling.Template(op)
             .Replace("{M}", compute == DType.Float32 ? "MathF" : "Math")
             .Replace("{S}", "Sm");
         for (int j = 0; j < operands.Length; j++) text = text.Replace("{" + j + "}", operands[j]);

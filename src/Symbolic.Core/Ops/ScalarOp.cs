@@ -20,26 +20,22 @@ public enum ScalarTyping
 }
 
 /// <summary>
-/// A scalar function applied elementwise: its arity, typing, reference evaluation, how C# and CUDA
-/// spell it, and its gradient rule. Spellings are templates: <c>{0}</c>, <c>{1}</c>, <c>{2}</c>
-/// are the operands (already converted to the compute type); in C#, <c>{M}</c> is <c>MathF</c> or
-/// <c>Math</c> and <c>{S}</c> the runtime's ScalarMath; in CUDA, <c>{f}</c> is the <c>f</c> suffix
-/// of single-precision functions.
+/// A scalar function applied elementwise: its arity, typing, reference evaluation and gradient
+/// rule. It knows no language: each backend spells it from a table of its own, keyed by
+/// <see cref="Name"/>.
 /// </summary>
 public sealed class ScalarOp
 {
     public delegate Variable?[] GradRule(IReadOnlyList<Variable> inputs, Variable output, Variable gOut);
 
     public ScalarOp(string name, int arity, ScalarTyping typing, Func<double[], double> eval,
-        string csharp, string cuda, GradRule? grad, DType? fixedType = null, Func<long[], long>? integerEval = null)
+        GradRule? grad, DType? fixedType = null, Func<long[], long>? integerEval = null)
     {
         IntegerEval = integerEval;
         Name = name;
         Arity = arity;
         Typing = typing;
         Eval = eval;
-        CSharp = csharp;
-        Cuda = cuda;
         Gradient = grad;
         FixedType = fixedType;
     }
@@ -60,10 +56,6 @@ public sealed class ScalarOp
     /// evaluation is exact for integers.
     /// </summary>
     public Func<long[], long>? IntegerEval { get; }
-
-    public string CSharp { get; }
-
-    public string Cuda { get; }
 
     /// <summary>Null when the op has no gradient (its result is integer- or boolean-valued, or piecewise constant).</summary>
     public GradRule? Gradient { get; }

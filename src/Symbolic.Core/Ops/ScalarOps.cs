@@ -3,115 +3,89 @@ using Symbolic.Runtime;
 namespace Symbolic.Ops;
 
 /// <summary>
-/// The catalogue of scalar ops: one entry each, with its typing, evaluation and spellings. Their
+/// The catalogue of scalar ops: one entry each, with its typing and evaluation (how each backend
+/// spells an op is the backend's own table: Symbolic.CodeGen.Cpu's ScalarSpelling, and the CUDA
+/// backend's). Their
 /// gradient rules are text, in Symbolic.Rewrite's gradients.rules; only the cast's, which depends on
 /// dtypes, is code here.
 /// </summary>
 public static class ScalarOps
 {
-    private static ScalarOp Unary(string name, ScalarTyping typing, Func<double, double> f, string cs, string cu, Func<long, long>? wrapping = null) =>
-        new(name, 1, typing, a => f(a[0]), cs, cu, null, integerEval: wrapping is null ? null : a => wrapping(a[0]));
+    private static ScalarOp Unary(string name, ScalarTyping typing, Func<double, double> f, Func<long, long>? wrapping = null) =>
+        new(name, 1, typing, a => f(a[0]), null, integerEval: wrapping is null ? null : a => wrapping(a[0]));
 
-    private static ScalarOp Binary(string name, ScalarTyping typing, Func<double, double, double> f, string cs, string cu, Func<long, long, long>? wrapping = null) =>
-        new(name, 2, typing, a => f(a[0], a[1]), cs, cu, null, integerEval: wrapping is null ? null : a => wrapping(a[0], a[1]));
+    private static ScalarOp Binary(string name, ScalarTyping typing, Func<double, double, double> f, Func<long, long, long>? wrapping = null) =>
+        new(name, 2, typing, a => f(a[0], a[1]), null, integerEval: wrapping is null ? null : a => wrapping(a[0], a[1]));
 
-    public static readonly ScalarOp Add = Binary("add", ScalarTyping.Arithmetic, (a, b) => a + b,
-        "{0} + {1}", "{0} + {1}", (a, b) => unchecked(a + b));
+    public static readonly ScalarOp Add = Binary("add", ScalarTyping.Arithmetic, (a, b) => a + b, (a, b) => unchecked(a + b));
 
-    public static readonly ScalarOp Sub = Binary("sub", ScalarTyping.Arithmetic, (a, b) => a - b,
-        "{0} - {1}", "{0} - {1}", (a, b) => unchecked(a - b));
+    public static readonly ScalarOp Sub = Binary("sub", ScalarTyping.Arithmetic, (a, b) => a - b, (a, b) => unchecked(a - b));
 
-    public static readonly ScalarOp Mul = Binary("mul", ScalarTyping.Arithmetic, (a, b) => a * b,
-        "{0} * {1}", "{0} * {1}", (a, b) => unchecked(a * b));
+    public static readonly ScalarOp Mul = Binary("mul", ScalarTyping.Arithmetic, (a, b) => a * b, (a, b) => unchecked(a * b));
 
-    public static readonly ScalarOp Div = Binary("true_div", ScalarTyping.Float, (a, b) => a / b,
-        "{0} / {1}", "{0} / {1}");
+    public static readonly ScalarOp Div = Binary("true_div", ScalarTyping.Float, (a, b) => a / b);
 
-    public static readonly ScalarOp Pow = Binary("pow", ScalarTyping.Float, Math.Pow,
-        "{M}.Pow({0}, {1})", "pow{f}({0}, {1})");
+    public static readonly ScalarOp Pow = Binary("pow", ScalarTyping.Float, Math.Pow);
 
-    public static readonly ScalarOp Maximum = Binary("maximum", ScalarTyping.Arithmetic, Math.Max,
-        "{M}.Max({0}, {1})", "max({0}, {1})");
+    public static readonly ScalarOp Maximum = Binary("maximum", ScalarTyping.Arithmetic, Math.Max);
 
-    public static readonly ScalarOp Minimum = Binary("minimum", ScalarTyping.Arithmetic, Math.Min,
-        "{M}.Min({0}, {1})", "min({0}, {1})");
+    public static readonly ScalarOp Minimum = Binary("minimum", ScalarTyping.Arithmetic, Math.Min);
 
-    public static readonly ScalarOp Neg = Unary("neg", ScalarTyping.Arithmetic, a => -a,
-        "-{0}", "-{0}", a => unchecked(-a));
+    public static readonly ScalarOp Neg = Unary("neg", ScalarTyping.Arithmetic, a => -a, a => unchecked(-a));
 
-    public static readonly ScalarOp Exp = Unary("exp", ScalarTyping.Float, Math.Exp,
-        "{M}.Exp({0})", "exp{f}({0})");
+    public static readonly ScalarOp Exp = Unary("exp", ScalarTyping.Float, Math.Exp);
 
-    public static readonly ScalarOp Log = Unary("log", ScalarTyping.Float, Math.Log,
-        "{M}.Log({0})", "log{f}({0})");
+    public static readonly ScalarOp Log = Unary("log", ScalarTyping.Float, Math.Log);
 
-    public static readonly ScalarOp Log1p = Unary("log1p", ScalarTyping.Float, ScalarMath.Log1p,
-        "{S}.Log1p({0})", "log1p{f}({0})");
+    public static readonly ScalarOp Log1p = Unary("log1p", ScalarTyping.Float, ScalarMath.Log1p);
 
-    public static readonly ScalarOp Expm1 = Unary("expm1", ScalarTyping.Float, ScalarMath.Expm1,
-        "{S}.Expm1({0})", "expm1{f}({0})");
+    public static readonly ScalarOp Expm1 = Unary("expm1", ScalarTyping.Float, ScalarMath.Expm1);
 
-    public static readonly ScalarOp Sqrt = Unary("sqrt", ScalarTyping.Float, Math.Sqrt,
-        "{M}.Sqrt({0})", "sqrt{f}({0})");
+    public static readonly ScalarOp Sqrt = Unary("sqrt", ScalarTyping.Float, Math.Sqrt);
 
-    public static readonly ScalarOp Sqr = Unary("sqr", ScalarTyping.Arithmetic, a => a * a,
-        "{0} * {0}", "{0} * {0}", a => unchecked(a * a));
+    public static readonly ScalarOp Sqr = Unary("sqr", ScalarTyping.Arithmetic, a => a * a, a => unchecked(a * a));
 
-    public static readonly ScalarOp Abs = Unary("abs", ScalarTyping.Arithmetic, Math.Abs,
-        "{S}.Abs({0})", "fabs{f}({0})", ScalarMath.Abs);
+    public static readonly ScalarOp Abs = Unary("abs", ScalarTyping.Arithmetic, Math.Abs, ScalarMath.Abs);
 
-    public static readonly ScalarOp Sign = Unary("sign", ScalarTyping.Arithmetic, ScalarMath.Sign,
-        "{S}.Sign({0})", "copysign{f}(({0}) != 0, {0})");
+    public static readonly ScalarOp Sign = Unary("sign", ScalarTyping.Arithmetic, ScalarMath.Sign);
 
-    public static readonly ScalarOp Tanh = Unary("tanh", ScalarTyping.Float, Math.Tanh,
-        "{M}.Tanh({0})", "tanh{f}({0})");
+    public static readonly ScalarOp Tanh = Unary("tanh", ScalarTyping.Float, Math.Tanh);
 
-    public static readonly ScalarOp Sigmoid = Unary("sigmoid", ScalarTyping.Float, ScalarMath.Sigmoid,
-        "{S}.Sigmoid({0})", "(1 / (1 + exp{f}(-({0}))))");
+    public static readonly ScalarOp Sigmoid = Unary("sigmoid", ScalarTyping.Float, ScalarMath.Sigmoid);
 
-    public static readonly ScalarOp Softplus = Unary("softplus", ScalarTyping.Float, ScalarMath.Softplus,
-        "{S}.Softplus({0})", "(({0}) > 0 ? ({0}) + log1p{f}(exp{f}(-({0}))) : log1p{f}(exp{f}({0})))");
+    public static readonly ScalarOp Softplus = Unary("softplus", ScalarTyping.Float, ScalarMath.Softplus);
 
-    public static readonly ScalarOp Relu = Unary("relu", ScalarTyping.Arithmetic, ScalarMath.Relu,
-        "{S}.Relu({0})", "(({0}) < 0 ? 0 : ({0}))");
+    public static readonly ScalarOp Relu = Unary("relu", ScalarTyping.Arithmetic, ScalarMath.Relu);
 
-    public static readonly ScalarOp Sin = Unary("sin", ScalarTyping.Float, Math.Sin,
-        "{M}.Sin({0})", "sin{f}({0})");
+    public static readonly ScalarOp Sin = Unary("sin", ScalarTyping.Float, Math.Sin);
 
-    public static readonly ScalarOp Cos = Unary("cos", ScalarTyping.Float, Math.Cos,
-        "{M}.Cos({0})", "cos{f}({0})");
+    public static readonly ScalarOp Cos = Unary("cos", ScalarTyping.Float, Math.Cos);
 
-    public static readonly ScalarOp Floor = Unary("floor", ScalarTyping.Arithmetic, Math.Floor,
-        "{S}.Floor({0})", "floor{f}({0})");
+    public static readonly ScalarOp Floor = Unary("floor", ScalarTyping.Arithmetic, Math.Floor);
 
-    public static readonly ScalarOp Ceil = Unary("ceil", ScalarTyping.Arithmetic, Math.Ceiling,
-        "{S}.Ceil({0})", "ceil{f}({0})");
+    public static readonly ScalarOp Ceil = Unary("ceil", ScalarTyping.Arithmetic, Math.Ceiling);
 
-    public static readonly ScalarOp Clip = new("clip", 3, ScalarTyping.Arithmetic, a => ScalarMath.Clip(a[0], a[1], a[2]),
-        "{S}.Clip({0}, {1}, {2})", "min(max({0}, {1}), {2})", null);
+    public static readonly ScalarOp Clip = new("clip", 3, ScalarTyping.Arithmetic, a => ScalarMath.Clip(a[0], a[1], a[2]), null);
 
-    public static readonly ScalarOp Eq = Binary("eq", ScalarTyping.Compare, (a, b) => a == b ? 1 : 0, "{0} == {1}", "{0} == {1}");
-    public static readonly ScalarOp Neq = Binary("neq", ScalarTyping.Compare, (a, b) => a != b ? 1 : 0, "{0} != {1}", "{0} != {1}");
-    public static readonly ScalarOp Lt = Binary("lt", ScalarTyping.Compare, (a, b) => a < b ? 1 : 0, "{0} < {1}", "{0} < {1}");
-    public static readonly ScalarOp Le = Binary("le", ScalarTyping.Compare, (a, b) => a <= b ? 1 : 0, "{0} <= {1}", "{0} <= {1}");
-    public static readonly ScalarOp Gt = Binary("gt", ScalarTyping.Compare, (a, b) => a > b ? 1 : 0, "{0} > {1}", "{0} > {1}");
-    public static readonly ScalarOp Ge = Binary("ge", ScalarTyping.Compare, (a, b) => a >= b ? 1 : 0, "{0} >= {1}", "{0} >= {1}");
-    public static readonly ScalarOp And = Binary("and", ScalarTyping.Logical, (a, b) => a != 0 && b != 0 ? 1 : 0, "{0} && {1}", "{0} && {1}");
-    public static readonly ScalarOp Or = Binary("or", ScalarTyping.Logical, (a, b) => a != 0 || b != 0 ? 1 : 0, "{0} || {1}", "{0} || {1}");
+    public static readonly ScalarOp Eq = Binary("eq", ScalarTyping.Compare, (a, b) => a == b ? 1 : 0);
+    public static readonly ScalarOp Neq = Binary("neq", ScalarTyping.Compare, (a, b) => a != b ? 1 : 0);
+    public static readonly ScalarOp Lt = Binary("lt", ScalarTyping.Compare, (a, b) => a < b ? 1 : 0);
+    public static readonly ScalarOp Le = Binary("le", ScalarTyping.Compare, (a, b) => a <= b ? 1 : 0);
+    public static readonly ScalarOp Gt = Binary("gt", ScalarTyping.Compare, (a, b) => a > b ? 1 : 0);
+    public static readonly ScalarOp Ge = Binary("ge", ScalarTyping.Compare, (a, b) => a >= b ? 1 : 0);
+    public static readonly ScalarOp And = Binary("and", ScalarTyping.Logical, (a, b) => a != 0 && b != 0 ? 1 : 0);
+    public static readonly ScalarOp Or = Binary("or", ScalarTyping.Logical, (a, b) => a != 0 || b != 0 ? 1 : 0);
     /// <summary>True where the operand is neither infinite nor NaN (every integer is finite).</summary>
-    public static readonly ScalarOp IsFinite = Unary("isfinite", ScalarTyping.Compare, a => double.IsFinite(a) ? 1 : 0,
-        "double.IsFinite({0})", "isfinite((double)({0}))");
-    public static readonly ScalarOp Not = Unary("not", ScalarTyping.Logical, a => a != 0 ? 0 : 1, "!{0}", "!{0}");
+    public static readonly ScalarOp IsFinite = Unary("isfinite", ScalarTyping.Compare, a => double.IsFinite(a) ? 1 : 0);
+    public static readonly ScalarOp Not = Unary("not", ScalarTyping.Logical, a => a != 0 ? 0 : 1);
 
-    public static readonly ScalarOp Switch = new("switch", 3, ScalarTyping.Select, a => a[0] != 0 ? a[1] : a[2],
-        "{0} ? {1} : {2}", "{0} ? {1} : {2}", null);
+    public static readonly ScalarOp Switch = new("switch", 3, ScalarTyping.Select, a => a[0] != 0 ? a[1] : a[2], null);
 
     /// <summary>Second(a, b): b, broadcast to the shape a and b make together (Theano's fill).</summary>
-    public static readonly ScalarOp Second = new("second", 2, ScalarTyping.SecondOperand, a => a[1],
-        "{1}", "{1}", null);
+    public static readonly ScalarOp Second = new("second", 2, ScalarTyping.SecondOperand, a => a[1], null);
 
     private static readonly Dictionary<DType, ScalarOp> Casts = Enum.GetValues<DType>().ToDictionary(t => t, t =>
-        new ScalarOp($"cast{{{t.ShortName()}}}", 1, ScalarTyping.Fixed, a => t.Normalize(a[0]), "{0}", "{0}",
+        new ScalarOp($"cast{{{t.ShortName()}}}", 1, ScalarTyping.Fixed, a => t.Normalize(a[0]),
             (x, _, g) => x[0].DType.IsFloat() && t.IsFloat() ? [TensorMath.Cast(g, x[0].DType)] : [null], t));
 
     public static ScalarOp Cast(DType to) => Casts[to];

@@ -86,6 +86,10 @@ public class FusedKernelTests
     }
 
     [Fact]
+    public void EveryScalarOpOfTheCatalogueHasACSharpSpelling() =>
+        Assert.Empty(Symbolic.CodeGen.Cpu.Render.ScalarSpelling.Missing);
+
+    [Fact]
     public void ManyThreadsCallingAtOnceEachGetTheirOwnBuffers()
     {
         var x = T.Matrix("x");
