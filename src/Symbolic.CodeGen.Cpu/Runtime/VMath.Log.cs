@@ -32,7 +32,8 @@ public static partial class VMath
         var c = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(u, Vector256.Create(2d)), one - (u - x), x - (u - one)) / u;
         // Shift the exponent so that the mantissa lands in [sqrt(2)/2, sqrt(2)).
         var bits = u.AsInt64() + Vector256.Create(0x3ff0000000000000L - BitConverter.DoubleToInt64Bits(Sqrt2Over2Bits));
-        var k = Vector256.ConvertToDouble((bits >> 52) - Vector256.Create(1023L));
+        // The exponent as a double without an int64-to-double conversion (which AVX2 lacks).
+        var k = (Vector256.ShiftRightLogical(bits, 52) + Vector256.Create(0x4338000000000000L)).AsDouble() - Vector256.Create(6755399441055744.0 + 1023);
         var m = ((bits & Vector256.Create(0x000fffffffffffffL)) + Vector256.Create(BitConverter.DoubleToInt64Bits(Sqrt2Over2Bits))).AsDouble();
         var f = m - one;
         var s = f / (Vector256.Create(2d) + f);
@@ -69,7 +70,7 @@ public static partial class VMath
     // to double, as ScalarMath.Softplus(float) does.
 
     public static Vector256<double> Softplus(Vector256<double> x) =>
-        Vector256.MaxNative(Vector256<double>.Zero, x) + Log1p(Vector256.Exp(-Abs(x)));
+        Vector256.MaxNative(Vector256<double>.Zero, x) + Log1p(Exp(-Abs(x)));
 
     public static Vector256<float> Softplus(Vector256<float> x)
     {

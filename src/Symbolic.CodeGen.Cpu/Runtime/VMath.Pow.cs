@@ -14,7 +14,7 @@ public static partial class VMath
             & Vector256.LessThan(Abs(y), Vector256.Create(float.PositiveInfinity));
         var (xl, xh) = Vector256.Widen(x);
         var (yl, yh) = Vector256.Widen(y);
-        var r = Vector256.Narrow(Vector256.Exp(yl * Vector256.Log(xl)), Vector256.Exp(yh * Vector256.Log(xh)));
+        var r = Vector256.Narrow(Exp(yl * Vector256.Log(xl)), Exp(yh * Vector256.Log(xh)));
         if (Vector256.EqualsAll(ok.AsInt32(), Vector256<int>.AllBitsSet)) return r;
         for (int i = 0; i < Vector256<float>.Count; i++)
             if (ok.GetElement(i) == 0) r = r.WithElement(i, MathF.Pow(x.GetElement(i), y.GetElement(i)));
