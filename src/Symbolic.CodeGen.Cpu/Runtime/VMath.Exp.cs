@@ -60,6 +60,7 @@ public static partial class VMath
     // they should. (The runtime's Vector256.Exp is as accurate, but without AVX-512 its float
     // version is no faster than MathF.Exp, so exp is written here too.)
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)
     {
         var xc = Vector256.MinNative(Vector256.Create(89f), Vector256.MaxNative(Vector256.Create(-105f), x));
@@ -74,6 +75,7 @@ public static partial class VMath
         return er * t1 * t2;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Exp(Vector256<double> x)
     {
         var xc = Vector256.MinNative(Vector256.Create(710d), Vector256.MaxNative(Vector256.Create(-750d), x));
@@ -135,6 +137,7 @@ public static partial class VMath
 
     // sigmoid through e = exp(-|x|), never overflowing: 1 / (1 + e) for x >= 0, e / (1 + e) below.
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> x)
     {
         var e = Exp(-Abs(x));
@@ -142,6 +145,7 @@ public static partial class VMath
         return num / (Vector256<float>.One + e);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Sigmoid(Vector256<double> x)
     {
         var e = Exp(-Abs(x));
