@@ -349,7 +349,13 @@ public class VMathTests
         CheckPairsF("Pow", VMath.Pow, MathF.Pow, 1, RandomPairsF(5, 10, 5));
     }
 
-    [Fact] public void PowDouble() => CheckPairsD("Pow", VMath.Pow, Math.Pow, 0, RandomPairsD(3, 100, 30, positiveA: true).Concat(RandomPairsD(4, 10, 5)));
+    [Fact]
+    public void PowDouble()
+    {
+        // Huge |y log x| included: there the error of log x is multiplied by up to 745.
+        CheckPairsD("Pow", VMath.Pow, Math.Pow, MaxUlps, RandomPairsD(3, 100, 30, positiveA: true).Concat(RandomPairsD(4, 10, 5)).Concat(RandomPairsD(6, 2, 1e4, positiveA: true)).Concat(RandomPairsD(7, 1e300, 2.4, positiveA: true)));
+        CheckPairsD("Pow", VMath.Pow, Math.Pow, MaxUlps, DoubleInputs.Where(x => x > 0).Select(x => (x, 1.0 / 3)).Concat(DoubleInputs.Select(y => (1.0000001, y))).Concat(DoubleInputs.Select(y => (0.9999999999, y))));
+    }
 
     [Fact]
     public void ClipIsMinOfMaxInEveryLane()
