@@ -5,15 +5,6 @@ namespace Symbolic.CodeGen.Cpu.Runtime;
 
 public static partial class VMath
 {
-    // exp: the runtime's vector exp is within 2 ulp of Math.Exp over the whole range, overflow to
-    // +inf and gradual underflow included (VMathTests measures it), so it is used as it is.
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Exp(Vector256<float> x) => Vector256.Exp(x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Exp(Vector256<double> x) => Vector256.Exp(x);
-
     // expm1(x): x = k ln2 + r with |r| <= ln2/2 (Cody and Waite: ln2 split in two so that k * hi is
     // exact), expm1(r) by its Taylor polynomial (exact coefficients 1/n!, enough terms that the
     // truncation is far below an ulp), and expm1(x) = 2^k expm1(r) + (2^k - 1) in one rounding.
@@ -27,35 +18,23 @@ public static partial class VMath
     private const double Ln2HiD = 6.93147180369123816490e-01;   // ln2 with its low 32 bits zero
     private const double Ln2LoD = 1.90821492927058770002e-10;   // ln2 - Ln2HiD
 
-    public static Vector256<float> Expm1(Vector256<float> x)
+    /// <summary>expm1(r) for |r| &lt;= ln2/2 (and a little past): r + r^2 (1/2 + r/6 + ... + r^6/8!).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Expm1Reduced(Vector256<float> r)
     {
-        // Below -18, expm1 is -1 to float precision (the formula gives it, with k = -26); above 80
-        // 2^k would overflow, and there expm1(x) is exp(x) to float precision.
-        var xc = Vector256.MinNative(Vector256.Create(80f), Vector256.MaxNative(Vector256.Create(-18f), x));
-        var k = Vector256.Round(xc * InvLn2F);
-        var r = MulAdd(k, Vector256.Create(-Ln2HiF), xc);
-        r = MulAdd(k, Vector256.Create(-Ln2LoF), r);
         var q = MulAdd(Vector256.Create(1f / 40320), r, Vector256.Create(1f / 5040));
         q = MulAdd(q, r, Vector256.Create(1f / 720));
         q = MulAdd(q, r, Vector256.Create(1f / 120));
         q = MulAdd(q, r, Vector256.Create(1f / 24));
         q = MulAdd(q, r, Vector256.Create(1f / 6));
         q = MulAdd(q, r, Vector256.Create(0.5f));
-        var p = MulAdd(r * r, q, r);
-        var t = (Vector256.ConvertToInt32Native(k) + Vector256.Create(127) << 23).AsSingle();
-        var e = MulAdd(t, p, t - Vector256<float>.One);
-        if (Vector256.GreaterThanAny(x, Vector256.Create(80f)))
-            e = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(80f)), Vector256.Exp(x), e);
-        return e | (x & SignBitF);
+        return MulAdd(r * r, q, r);
     }
 
-    public static Vector256<double> Expm1(Vector256<double> x)
+    /// <summary>expm1(r) for |r| &lt;= ln2/2: terms up to r^14, as r^15/15! &lt; 2^-60 r there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Expm1Reduced(Vector256<double> r)
     {
-        var xc = Vector256.MinNative(Vector256.Create(700d), Vector256.MaxNative(Vector256.Create(-40d), x));
-        var k = Vector256.Round(xc * InvLn2D);
-        var r = MulAdd(k, Vector256.Create(-Ln2HiD), xc);
-        r = MulAdd(k, Vector256.Create(-Ln2LoD), r);
-        // Terms up to r^14: r^15/15! < 2^-60 r for |r| <= ln2/2.
         var q = MulAdd(Vector256.Create(1d / 87178291200), r, Vector256.Create(1d / 6227020800));
         q = MulAdd(q, r, Vector256.Create(1d / 479001600));
         q = MulAdd(q, r, Vector256.Create(1d / 39916800));
@@ -68,11 +47,73 @@ public static partial class VMath
         q = MulAdd(q, r, Vector256.Create(1d / 24));
         q = MulAdd(q, r, Vector256.Create(1d / 6));
         q = MulAdd(q, r, Vector256.Create(0.5d));
-        var p = MulAdd(r * r, q, r);
-        var t = (Vector256.ConvertToInt64Native(k) + Vector256.Create(1023L) << 52).AsDouble();
+        return MulAdd(r * r, q, r);
+    }
+
+    /// <summary>2^k for integral k in [-1022, 1023] held as a double, without a float-to-int64 conversion (which AVX2 lacks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Pow2(Vector256<double> k) =>
+        (((k + Vector256.Create(6755399441055744.0)).AsInt64() << 52) + Vector256.Create(1023L << 52)).AsDouble();
+
+    // exp(x) = 2^k e^r with the same reduction and polynomial as expm1, 2^k applied in two halves so
+    // that overflow and gradual underflow come out of the last multiplication rounded once, as
+    // they should. (The runtime's Vector256.Exp is as accurate, but without AVX-512 its float
+    // version is no faster than MathF.Exp, so exp is written here too.)
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x)
+    {
+        var xc = Vector256.MinNative(Vector256.Create(89f), Vector256.MaxNative(Vector256.Create(-105f), x));
+        var k = Vector256.Round(xc * InvLn2F);
+        var r = MulAdd(k, Vector256.Create(-Ln2HiF), xc);
+        r = MulAdd(k, Vector256.Create(-Ln2LoF), r);
+        var er = Vector256<float>.One + Expm1Reduced(r);
+        var ki = Vector256.ConvertToInt32Native(k);
+        var k1 = Vector256.ShiftRightArithmetic(ki, 1);
+        var t1 = (k1 + Vector256.Create(127) << 23).AsSingle();
+        var t2 = (ki - k1 + Vector256.Create(127) << 23).AsSingle();
+        return er * t1 * t2;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Exp(Vector256<double> x)
+    {
+        var xc = Vector256.MinNative(Vector256.Create(710d), Vector256.MaxNative(Vector256.Create(-750d), x));
+        var k = Vector256.Round(xc * InvLn2D);
+        var r = MulAdd(k, Vector256.Create(-Ln2HiD), xc);
+        r = MulAdd(k, Vector256.Create(-Ln2LoD), r);
+        var er = Vector256<double>.One + Expm1Reduced(r);
+        var k1 = Vector256.Floor(k * Vector256.Create(0.5d));
+        return er * Pow2(k1) * Pow2(k - k1);
+    }
+
+    public static Vector256<float> Expm1(Vector256<float> x)
+    {
+        // Below -18, expm1 is -1 to float precision (the formula gives it, with k = -26); above 80
+        // 2^k would overflow, and there expm1(x) is exp(x) to float precision.
+        var xc = Vector256.MinNative(Vector256.Create(80f), Vector256.MaxNative(Vector256.Create(-18f), x));
+        var k = Vector256.Round(xc * InvLn2F);
+        var r = MulAdd(k, Vector256.Create(-Ln2HiF), xc);
+        r = MulAdd(k, Vector256.Create(-Ln2LoF), r);
+        var p = Expm1Reduced(r);
+        var t = (Vector256.ConvertToInt32Native(k) + Vector256.Create(127) << 23).AsSingle();
+        var e = MulAdd(t, p, t - Vector256<float>.One);
+        if (Vector256.GreaterThanAny(x, Vector256.Create(80f)))
+            e = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(80f)), Exp(x), e);
+        return e | (x & SignBitF);
+    }
+
+    public static Vector256<double> Expm1(Vector256<double> x)
+    {
+        var xc = Vector256.MinNative(Vector256.Create(700d), Vector256.MaxNative(Vector256.Create(-40d), x));
+        var k = Vector256.Round(xc * InvLn2D);
+        var r = MulAdd(k, Vector256.Create(-Ln2HiD), xc);
+        r = MulAdd(k, Vector256.Create(-Ln2LoD), r);
+        var p = Expm1Reduced(r);
+        var t = Pow2(k);
         var e = MulAdd(t, p, t - Vector256<double>.One);
         if (Vector256.GreaterThanAny(x, Vector256.Create(700d)))
-            e = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(700d)), Vector256.Exp(x), e);
+            e = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(700d)), Exp(x), e);
         return e | (x & SignBitD);
     }
 
@@ -96,16 +137,18 @@ public static partial class VMath
 
     // sigmoid through e = exp(-|x|), never overflowing: 1 / (1 + e) for x >= 0, e / (1 + e) below.
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> x)
     {
-        var e = Vector256.Exp(-Abs(x));
+        var e = Exp(-Abs(x));
         var num = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), e, Vector256<float>.One);
         return num / (Vector256<float>.One + e);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Sigmoid(Vector256<double> x)
     {
-        var e = Vector256.Exp(-Abs(x));
+        var e = Exp(-Abs(x));
         var num = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<double>.Zero), e, Vector256<double>.One);
         return num / (Vector256<double>.One + e);
     }
