@@ -356,7 +356,17 @@ public static class CliApp
                 stdout.WriteLine("dotnet " + string.Join(' ', arguments.Select(Quote)));
                 return Ok;
             }
-            return RunProcess("dotnet", arguments, root, null, stdout, stderr);
+            // The dotnet that runs this command where it runs under one (dotnet symbolic.dll), else the one on PATH.
+            var dotnet = Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+            try
+            {
+                return RunProcess(dotnet, arguments, root, null, stdout, stderr);
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                stderr.WriteLine($"symbolic bench: could not start {dotnet}: {OneLine(e.Message)}");
+                return Unavailable;
+            }
         });
         return command;
     }
