@@ -178,18 +178,18 @@ public static class CliApp
         };
         if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: HelpAction generated } helpOption)
             helpOption.Action = new HelpWithExitCodes(generated);
-        root.Add(CompileCommand(stdout, stderr));
-        root.Add(GraphCommand(stdout, stderr, context));
+        root.Add(CompileCommand(stderr));
+        root.Add(GraphCommand(stderr, context));
         root.Add(BenchCommand(stdout, stderr, context));
         root.Add(FunctionsCommand(stdout));
-        root.Add(OptimizeAlias(stdout, stderr));
-        root.Add(SourceAlias(stdout, stderr));
-        root.Add(DotAlias(stdout, stderr));
+        root.Add(OptimizeAlias(stderr));
+        root.Add(SourceAlias(stderr));
+        root.Add(DotAlias(stderr));
         root.Add(HelpAlias(root, stdout, stderr));
         return root;
     }
 
-    private static Command CompileCommand(TextWriter stdout, TextWriter stderr)
+    private static Command CompileCommand(TextWriter stderr)
     {
         var common = new Common();
         var device = new Option<string>("--device", "-d")
@@ -275,7 +275,7 @@ public static class CliApp
         return [.. shows.Distinct()];
     }
 
-    private static Command GraphCommand(TextWriter stdout, TextWriter stderr, CliContext context)
+    private static Command GraphCommand(TextWriter stderr, CliContext context)
     {
         var common = new Common();
         var format = new Option<string>("--format", "-f")
@@ -385,7 +385,7 @@ public static class CliApp
     // ---- today's commands, kept as hidden aliases ----
 
     /// <summary><c>optimize</c>: the optimized graph, then the rewrites that made it (<c>compile --show optimized,trace</c> in the layout it always had).</summary>
-    private static Command OptimizeAlias(TextWriter stdout, TextWriter stderr)
+    private static Command OptimizeAlias(TextWriter stderr)
     {
         var common = new Common();
         var command = new Command("optimize", "Same as compile --show optimized,trace.") { common.Expressions, common.Vars };
@@ -399,7 +399,7 @@ public static class CliApp
     }
 
     /// <summary><c>source</c>: <c>compile --show source</c>.</summary>
-    private static Command SourceAlias(TextWriter stdout, TextWriter stderr)
+    private static Command SourceAlias(TextWriter stderr)
     {
         var common = new Common();
         var command = new Command("source", "Same as compile --show source.") { common.Expressions, common.Vars };
@@ -409,7 +409,7 @@ public static class CliApp
     }
 
     /// <summary><c>dot</c>: <c>graph --format dot</c>.</summary>
-    private static Command DotAlias(TextWriter stdout, TextWriter stderr)
+    private static Command DotAlias(TextWriter stderr)
     {
         var common = new Common();
         var command = new Command("dot", "Same as graph --format dot.") { common.Expressions, common.Vars };
