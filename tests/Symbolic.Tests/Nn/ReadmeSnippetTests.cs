@@ -20,7 +20,7 @@ public class ReadmeSnippetTests
 
         NDArray[] outs = train.Invoke(xs, ys);   // the loss; w is updated after the outputs are computed
         Assert.Equal(Math.Log(5), outs[0].Item<float>(), 1e-5);
-        Assert.NotEqual(0f, w.Value.ToArray<float>().Max(Math.Abs));
+        Assert.NotEqual(0f, w.Value.ToArray<float>().Max(v => Math.Abs(v)));
         Assert.NotEmpty(train.DebugPrint());
         Assert.NotEmpty(train.Source);
     }
