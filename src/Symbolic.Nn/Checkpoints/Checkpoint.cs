@@ -27,7 +27,10 @@ public static class Checkpoint
 
     /// <summary>Writes the current values to <paramref name="path"/> atomically: a temporary file
     /// beside it, then a rename over it, so a reader never sees a partial checkpoint.</summary>
-    public static void Save(string path, IReadOnlyList<SharedVariable> parameters, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(string path, IReadOnlyList<SharedVariable> parameters) => Save(path, parameters, null);
+
+    /// <summary>As <see cref="Save(string, IReadOnlyList{SharedVariable})"/>, adding string pairs to the header's <c>__metadata__</c>.</summary>
+    public static void Save(string path, IReadOnlyList<SharedVariable> parameters, IReadOnlyDictionary<string, string>? metadata)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(parameters);

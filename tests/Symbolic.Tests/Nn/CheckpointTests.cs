@@ -63,6 +63,10 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal("BOOL", header.RootElement.GetProperty("mask").GetProperty("dtype").GetString());
         Assert.Equal(JsonValueKind.Array, header.RootElement.GetProperty("param").GetProperty("shape").ValueKind);
         Assert.Equal(JsonValueKind.Object, header.RootElement.GetProperty("__metadata__").ValueKind);
+        Action<string, IReadOnlyList<SharedVariable>> save = Checkpoint.Save, load = Checkpoint.Load;
+        Checkpoint.Save(PathOf("meta.safetensors"), saved, new Dictionary<string, string> { ["epoch"] = "3" });
+        var meta = File.ReadAllBytes(PathOf("meta.safetensors"));
+        Assert.Contains("\"epoch\":\"3\"", Encoding.UTF8.GetString(meta, 8, (int)BinaryPrimitives.ReadUInt64LittleEndian(meta)));
         Assert.Equal(1.5f, BitConverter.ToSingle(bytes, 8 + (int)n));
         Assert.Equal(8 + n + 24 + 16 + 24 + 4 + 3, bytes.Length);
 
