@@ -41,10 +41,21 @@ public sealed class NDArray
     public static NDArray Wrap(Array buffer, int[] shape) =>
         new(DTypes.FromClr(buffer.GetType().GetElementType()!), (int[])shape.Clone(), buffer);
 
+    /// <summary>A vector of <c>data.Length</c> elements, whatever that length (one element included).
+    /// Scalars come from <see cref="Scalar"/>, or from an explicit empty shape: <c>From(data, [])</c>.</summary>
+    public static NDArray From<T>(T[] data) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return From(data, [data.Length]);
+    }
+
+    /// <summary>An array of the given shape holding <paramref name="data"/> row-major. An explicit
+    /// empty shape is a scalar (one element); with no shape written at all, <see cref="From{T}(T[])"/>
+    /// makes a vector.</summary>
     public static NDArray From<T>(T[] data, params int[] shape) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (shape.Length == 0 && data.Length != 1) shape = [data.Length];
+        ArgumentNullException.ThrowIfNull(shape);
         CheckShape(shape);
         return new NDArray(DTypes.FromClr(typeof(T)), (int[])shape.Clone(), (T[])data.Clone());
     }

@@ -73,6 +73,34 @@ public class NDArrayTests
     }
 
     [Fact]
+    public void FromWithNoShapeIsAVectorOfTheDataLength()
+    {
+        var one = NDArray.From(new float[] { 1000f });
+        Assert.Equal([1], one.Shape);
+        Assert.Equal(1, one.NDim);
+        Assert.Equal(1000f, one.Item<float>(0));
+        Assert.Equal([3], NDArray.From(new long[] { 1, 2, 3 }).Shape);
+        Assert.Equal([0], NDArray.From(Array.Empty<double>()).Shape);
+        Assert.Equal(DType.Bool, NDArray.From(new[] { true }).DType);
+        Assert.Equal(DType.Int32, NDArray.From(new[] { 7 }).DType);
+        var data = new double[] { 1, 2 };
+        var v = NDArray.From(data);
+        data[0] = 99;
+        Assert.Equal(1.0, v.Item<double>(0));
+    }
+
+    [Fact]
+    public void AnExplicitEmptyShapeIsAScalar()
+    {
+        var s = NDArray.From(new float[] { 2.5f }, []);
+        Assert.Empty(s.Shape);
+        Assert.Equal(2.5f, s.Item<float>());
+        Assert.Empty(NDArray.From(new double[] { 1 }, Array.Empty<int>()).Shape);
+        Assert.Contains("does not fill shape ()", Assert.Throws<ArgumentException>(() => NDArray.From(new float[3], [])).Message);
+        Assert.Empty(NDArray.Scalar(4, DType.Float64).Shape);
+    }
+
+    [Fact]
     public void ZerosFullAndToString()
     {
         Assert.Equal(new long[] { 7, 7 }, NDArray.Full(7, DType.Int64, 2).ToArray<long>());
