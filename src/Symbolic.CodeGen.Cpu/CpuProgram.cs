@@ -41,16 +41,44 @@ public sealed class CpuProgram
     public static BufferPlan Lower(Schedule schedule, bool fuse = true) => new(new KernelPlan(schedule, fuse));
 
     /// <summary>Renders without compiling.</summary>
-    public static RenderedProgram Render(Schedule schedule, bool fuse = true) => CSharpRenderer.Render(Lower(schedule, fuse));
+    public static RenderedProgram Render(Schedule schedule, bool fuse = true, bool instrument = false) =>
+        CSharpRenderer.Render(Lower(schedule, fuse), instrument);
 
-    public static CpuProgram Compile(Schedule schedule, bool fuse = true)
+    /// <param name="schedule">What to compute.</param>
+    /// <param name="fuse">Fuse elementwise nodes (false: one kernel per node).</param>
+    /// <param name="profile">Time every kernel (<see cref="Instruments"/>).</param>
+    /// <param name="nanGuard">Check every kernel's result for NaN and infinities.</param>
+    public static CpuProgram Compile(Schedule schedule, bool fuse = true, bool profile = false, bool nanGuard = false)
     {
         var buffers = Lower(schedule, fuse);
-        var rendered = CSharpRenderer.Render(buffers);
+        var rendered = CSharpRenderer.Render(buffers, profile || nanGuard);
         var entry = RoslynCompiler.Load(rendered.Source);
         var maps = rendered.MapNodes.Select(n => (SubProgram)new MapRunner((Map)n.Op)).ToArray();
-        return new CpuProgram(buffers, rendered, entry, maps);
+        var program = new CpuProgram(buffers, rendered, entry, maps);
+        if (profile || nanGuard)
+        {
+            var steps = rendered.KernelSteps;
+            program.Instruments = new Instruments(
+                rendered.Kernels.Select(k => k.Name).ToArray(),
+                steps.Select(st => NodeText(st, schedule)).ToArray(),
+                steps.Select(st => string.Join(", ", st.Reads.Distinct().Select(r => SlotText(r, schedule)))).ToArray(),
+                profile, nanGuard);
+        }
+        return program;
     }
+
+    /// <summary>Profiling and the NaN guard, where compiled with either.</summary>
+    public Instruments? Instruments { get; private set; }
+
+    /// <summary>What a kernel computes, for reports: its root node and the nodes fused into it.</summary>
+    public static string NodeText(PlanStep step, Schedule schedule)
+    {
+        var fused = step.Members.Where(m => m.Slot != step.Slot).Select(m => m.Node.Op.Name).ToArray();
+        return $"n{step.Slot} = {step.Node.Op.Name}{(fused.Length > 0 ? $" (with {string.Join(", ", fused)})" : "")}";
+    }
+
+    private static string SlotText(int slot, Schedule schedule) =>
+        schedule.Slots[slot] is { Owner: null } leaf ? Op.Describe(leaf) : $"n{slot} ({schedule.Slots[slot].Owner!.Op.Name})";
 
     /// <summary>Every slot's shape for these input values (same order as <see cref="Schedule.Inputs"/>), raising <see cref="ShapeMismatchException"/> where they do not fit.</summary>
     public int[][] Shapes(IReadOnlyList<NDArray> inputs) => Schedule.Shapes.Run(inputs);
@@ -65,6 +93,7 @@ public sealed class CpuProgram
         try
         {
             f.S = shapes;
+            f.I = Instruments;
             for (int i = 0; i < inputs.Count; i++) f.Bind(i, inputs[i].Buffer);
             for (int c = 0; c < constants.Length; c++) f.Bind(inputs.Count + c, constants[c]);
             entry(f);

@@ -8,7 +8,11 @@ namespace Symbolic.CodeGen.Cpu.Render;
 public sealed record RenderedKernel(string Name, string Source);
 
 /// <summary>A whole generated program: its kernels and the Run method that calls them.</summary>
-public sealed record RenderedProgram(string Source, IReadOnlyList<RenderedKernel> Kernels, IReadOnlyList<Apply> MapNodes);
+public sealed record RenderedProgram(string Source, IReadOnlyList<RenderedKernel> Kernels, IReadOnlyList<Apply> MapNodes)
+{
+    /// <summary>The plan step each kernel computes, in kernel order.</summary>
+    public IReadOnlyList<PlanStep> KernelSteps { get; init; } = [];
+}
 
 /// <summary>
 /// Spells a lowered program (kernel plan and buffer plan) as one C# class: a static method per
@@ -25,11 +29,14 @@ public static class CSharpRenderer
     /// <summary>At most this many steps go in one Run part.</summary>
     private const int StepsPerPart = 200;
 
-    public static RenderedProgram Render(BufferPlan buffers)
+    /// <param name="buffers">The lowering to spell.</param>
+    /// <param name="instrument">Wrap every kernel call in <c>f.I.Start()</c> and <c>f.I.Done(...)</c> (profiling, NaN guard).</param>
+    public static RenderedProgram Render(BufferPlan buffers, bool instrument = false)
     {
         var plan = buffers.Plan;
         var s = plan.Schedule;
         var kernels = new List<RenderedKernel>();
+        var kernelSteps = new List<PlanStep>();
         var maps = new List<Apply>();
         var parts = new List<CodeWriter>();
         CodeWriter? part = null;
@@ -65,10 +72,12 @@ public static class CSharpRenderer
                     var reads = step.Loop is { } loop ? loop.Operands.Select(o => o.Slot).ToArray() : ins;
                     var source = step.Kind == PlanKind.Fused ? FusedKernel.Render(name, step, s) : RenderKernel(name, step, s);
                     kernels.Add(new RenderedKernel(name, source));
+                    kernelSteps.Add(step);
                     var storage = buffers.Storage[k] == StorageKind.Pooled ? buffers.BufferOf[k] : -1;
                     var args = string.Concat(reads.Select(i => $", {Data(s, i)}, f.O[{i}], f.T[{i}], f.S[{i}]"));
                     if (node.Op is Reduce) args += $", f.S[{ins[0]}]";
-                    part!.Line($"{name}(f.Out<{Type(node.Output.DType)}>({k}, {storage}), f.S[{k}]{args});");
+                    var call = $"{name}(f.Out<{Type(node.Output.DType)}>({k}, {storage}), f.S[{k}]{args});";
+                    part!.Line(instrument ? $"{{ long t = f.I!.Start(); {call} f.I.Done(f, {kernels.Count - 1}, {k}, t); }}" : call);
                     break;
                 }
             }
@@ -103,7 +112,7 @@ public static class CSharpRenderer
             foreach (var line in p.ToString().TrimEnd('\n').Split('\n')) w.Line(line);
         }
         w.Close();
-        return new RenderedProgram(w.ToString(), kernels, maps);
+        return new RenderedProgram(w.ToString(), kernels, maps) { KernelSteps = kernelSteps };
     }
 
     /// <summary>A slot's storage, typed: <c>(float[])f.D[3]</c>.</summary>

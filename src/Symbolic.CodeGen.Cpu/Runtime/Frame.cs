@@ -42,6 +42,9 @@ public sealed class Frame
 
     public readonly Array[] Constants;
 
+    /// <summary>Profiling and the NaN guard, for programs compiled with either; null otherwise.</summary>
+    public Instruments? I;
+
     /// <summary>Binds a slot to an array given to the program (an input, a shared value, a constant), contiguous from 0.</summary>
     public void Bind(int slot, Array data)
     {

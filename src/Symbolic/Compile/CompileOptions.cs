@@ -23,5 +23,15 @@ public sealed record CompileOptions
     /// </summary>
     public bool Fusion { get; init; } = true;
 
+    /// <summary>Time every kernel: <c>f.Profile</c> then reports calls and times per kernel. Costs a timestamp per kernel call.</summary>
+    public bool Profile { get; init; }
+
+    /// <summary>
+    /// Check every kernel's float results for NaN and infinities and raise
+    /// <see cref="NanGuardException"/> at the first kernel that makes one, naming it, the node and
+    /// what it read; that call changes no shared variable. Costs a pass over each result.
+    /// </summary>
+    public bool NanGuard { get; init; }
+
     public static CompileOptions Default { get; } = new();
 }

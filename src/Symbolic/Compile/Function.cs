@@ -67,13 +67,32 @@ public sealed class Function
     /// </summary>
     public string KernelPlan => Symbolic.CodeGen.PlanText.Print(program.Buffers);
 
+    private long calls;
+
+    /// <summary>
+    /// Calls and time per kernel so far, for a function compiled with <c>CompileOptions.Profile</c>
+    /// (null otherwise); printing it gives a table, slowest kernel first.
+    /// </summary>
+    public ProfileReport? Profile
+    {
+        get
+        {
+            if (program.Instruments is not { Profile: true } ins) return null;
+            var totals = ins.Totals();
+            double all = totals.Sum(t => t.Seconds);
+            var rows = totals.Select((t, k) => new KernelProfile(ins.Kernels[k], ins.Nodes[k], t.Calls, t.Seconds, all > 0 ? t.Seconds / all : 0))
+                .OrderByDescending(r => r.Seconds).ThenBy(r => r.Kernel, StringComparer.Ordinal).ToArray();
+            return new ProfileReport(rows, Interlocked.Read(ref calls));
+        }
+    }
+
     /// <summary>The optimized graph (outputs, then update values), in Theano's debugprint layout.</summary>
     public string DebugPrint() => DebugPrinter.Print(Optimized);
 
     public static Function Compile(Variable[] inputs, Variable[] outputs, (SharedVariable, Variable)[]? updates = null, CompileOptions? options = null)
     {
         var (graph, trace, schedule, updatedVars) = Prepare(inputs, outputs, updates, options ?? CompileOptions.Default);
-        return new Function(inputs.ToArray(), outputs.Length, updatedVars, CpuProgram.Compile(schedule, (options ?? CompileOptions.Default).Fusion), graph, trace);
+        return new Function(inputs.ToArray(), outputs.Length, updatedVars, CpuProgram.Compile(schedule, (options ?? CompileOptions.Default).Fusion, (options ?? CompileOptions.Default).Profile, (options ?? CompileOptions.Default).NanGuard), graph, trace);
     }
 
     /// <summary>Renders the program for a device without compiling it or needing the device.</summary>
@@ -82,7 +101,7 @@ public sealed class Function
         ArgumentNullException.ThrowIfNull(options);
         if (options.Device == Device.Cuda) throw CudaUnavailable("Function.Emit");
         var (_, _, schedule, _) = Prepare(inputs, outputs, null, options);
-        var rendered = CpuProgram.Render(schedule, options.Fusion);
+        var rendered = CpuProgram.Render(schedule, options.Fusion, options.Profile || options.NanGuard);
         return new EmitResult(rendered.Kernels.Select(k => new Kernel(k.Name, "csharp", k.Source)).ToArray(), rendered.Source, null);
     }
 
@@ -187,6 +206,7 @@ public sealed class Function
                 $"The inputs' shapes do not fit together: {e.Message} That node is computed from {string.Join(", ", named)}.", nameof(args), e);
         }
         var results = program.Run(values, shapes);
+        Interlocked.Increment(ref calls);
         if (publishOrder.Length > 0) SharedVariable.Publish(publishOrder, publishResult.Select(r => results[r]).ToArray());
         return results[..outputCount];
     }
