@@ -50,6 +50,7 @@ public sealed class BufferPlan
             foreach (var r in plan.Steps[s].Reads)
                 lastUse[baseOf[r]] = s;
 
+        var outputs = new HashSet<int>(schedule.OutputSlots);
         var buffer = new int[slots];
         Array.Fill(buffer, -1);
         var dtypes = new List<DType>();
@@ -73,7 +74,7 @@ public sealed class BufferPlan
                 }
                 else dying.Remove(b);
                 buffer[step.Slot] = b;
-                if (lastUse[step.Slot] < 0 && !schedule.OutputSlots.Contains(step.Slot)) dying.Add(b); // computed, never read
+                if (lastUse[step.Slot] < 0 && !outputs.Contains(step.Slot)) dying.Add(b); // computed, never read
             }
             free.AddRange(dying);
         }

@@ -110,13 +110,14 @@ public sealed class KernelPlan
         // A reduction takes the fused kernel that makes its input as a prologue when it is that
         // kernel's only reader: the elements are computed where they are summed, never stored.
         var prologue = new Dictionary<int, int>();
+        var stepOf = new Dictionary<int, int>();
+        for (int s = 0; s < steps.Count; s++) stepOf[steps[s].Slot] = s;
         for (int s = 0; s < steps.Count; s++)
         {
             var step = steps[s];
             if (!fuse || !needed[step.Slot] || step.Node.Op is not Reduce) continue;
             int input = step.InputSlots[0];
-            int g = Array.FindIndex(steps.ToArray(), t => t.Slot == input);
-            if (g >= 0 && group[g] == g && !outputs.Contains(input) && consumers[input] is { Count: 1 }) prologue[s] = g;
+            if (stepOf.TryGetValue(input, out int g) && group[g] == g && !outputs.Contains(input) && consumers[input] is { Count: 1 }) prologue[s] = g;
         }
         var absorbed = new HashSet<int>(prologue.Values);
 
