@@ -9,6 +9,14 @@ namespace Symbolic.Print;
 /// </summary>
 public static class DebugPrinter
 {
+    /// <summary>
+    /// The most levels a tree is indented. A node met deeper, whose inputs would be indented further,
+    /// ends its line with <c>...</c>, and its inputs are printed after the outputs' trees, under a line
+    /// <c>label [id X] (continued)</c>: the text of a chain stays in proportion to its length, where
+    /// indenting every level would make it grow with the square of the depth.
+    /// </summary>
+    public const int MaxDepth = 64;
+
     public static string Print(IReadOnlyList<Variable> outputs)
     {
         ArgumentNullException.ThrowIfNull(outputs);
@@ -16,12 +24,21 @@ public static class DebugPrinter
         var ids = new Dictionary<Variable, string>(ReferenceEqualityComparer.Instance);
         // Depth first, children in order, as a recursion would go, but with a stack of our own
         // so that a graph thousands of nodes deep prints instead of overflowing the call stack.
-        var pending = new Stack<(Variable V, string Prefix, string ChildPrefix)>();
+        var pending = new Stack<(Variable V, string Prefix, string ChildPrefix, int Depth)>();
+        var continued = new Queue<Variable>();
         for (int o = outputs.Count - 1; o >= 0; o--)
-            pending.Push((outputs[o] ?? throw new ArgumentNullException(nameof(outputs)), "", ""));
-        while (pending.Count > 0)
+            pending.Push((outputs[o] ?? throw new ArgumentNullException(nameof(outputs)), "", "", 0));
+        while (true)
         {
-            var (v, prefix, childPrefix) = pending.Pop();
+            if (pending.Count == 0)
+            {
+                if (continued.Count == 0) break;
+                var c = continued.Dequeue();
+                sb.Append(Label(c)).Append(" [id ").Append(ids[c]).Append("] (continued)\n");
+                PushInputs(pending, c, "", 1);
+                continue;
+            }
+            var (v, prefix, childPrefix, depth) = pending.Pop();
             bool seen = ids.TryGetValue(v, out var id);
             if (!seen)
             {
@@ -36,13 +53,28 @@ public static class DebugPrinter
             }
             sb.Append(' ').Append('<').Append(v.DType.ShortName()).Append(' ').Append(v.Type.ShapeText()).Append('>');
             if (v.Owner is not null && v.Name is not null) sb.Append(" '").Append(Escape(v.Name)).Append('\'');
+            if (v.Owner is null)
+            {
+                sb.Append('\n');
+                continue;
+            }
+            if (depth >= MaxDepth && v.Owner.Inputs.Count > 0)
+            {
+                sb.Append(" ...\n");
+                continued.Enqueue(v);
+                continue;
+            }
             sb.Append('\n');
-            if (v.Owner is null) continue;
-            var inputs = v.Owner.Inputs;
-            for (int i = inputs.Count - 1; i >= 0; i--)
-                pending.Push((inputs[i], childPrefix + " |", childPrefix + (i == inputs.Count - 1 ? "  " : " |")));
+            PushInputs(pending, v, childPrefix, depth + 1);
         }
         return sb.ToString();
+    }
+
+    private static void PushInputs(Stack<(Variable, string, string, int)> pending, Variable v, string childPrefix, int depth)
+    {
+        var inputs = v.Owner!.Inputs;
+        for (int i = inputs.Count - 1; i >= 0; i--)
+            pending.Push((inputs[i], childPrefix + " |", childPrefix + (i == inputs.Count - 1 ? "  " : " |"), depth));
     }
 
     /// <summary>How a variable is named on its line: the op for a computed variable, the value for a constant, the name for an input.</summary>

@@ -149,11 +149,30 @@ public static class StructuralRules
     }
 
     /// <summary>True for a size that cannot be the wildcard -1: a non-negative constant, a shape, or sums and products of those.</summary>
-    private static bool NonNegative(Variable size) => size switch
+    private static bool NonNegative(Variable size)
     {
-        Constant c => c.ScalarValue >= 0,
-        { Owner.Op: ShapeOf } => true,
-        { Owner: { Op: Elemwise { Scalar.Name: "mul" or "add" } } node } => node.Inputs.All(NonNegative),
-        _ => false,
-    };
+        // A work list rather than a recursion: a sum of shapes may be a chain thousands deep.
+        var pending = new Stack<Variable>();
+        var seen = new HashSet<Variable>(ReferenceEqualityComparer.Instance);
+        pending.Push(size);
+        while (pending.Count > 0)
+        {
+            var v = pending.Pop();
+            if (!seen.Add(v)) continue;
+            switch (v)
+            {
+                case Constant c:
+                    if (!(c.ScalarValue >= 0)) return false;
+                    break;
+                case { Owner.Op: ShapeOf }:
+                    break;
+                case { Owner: { Op: Elemwise { Scalar.Name: "mul" or "add" } } node }:
+                    for (int i = node.Inputs.Count - 1; i >= 0; i--) pending.Push(node.Inputs[i]);
+                    break;
+                default:
+                    return false;
+            }
+        }
+        return true;
+    }
 }

@@ -3,11 +3,14 @@ using Symbolic.Rewrite.Rules;
 namespace Symbolic.Rewrite.Engine;
 
 /// <summary>
-/// Runs phases of rewrites over a graph. Within a phase, nodes are visited inputs first; at each
-/// node the phase's rules are tried in order, and a replacement is itself visited, so one pass
-/// reaches a fixpoint unless a rule exposes work above it; passes repeat until nothing fires.
+/// Runs phases of rewrites over a graph. Within a phase, nodes are visited inputs first, with a
+/// stack of the engine's own (a chain of any depth is safe); at each node the phase's rules are
+/// tried in order, and a replacement is itself visited, so each node is rewritten once, after its
+/// inputs are final, and one pass reaches the fixpoint: the work is linear in the graph and its
+/// firings. Only where a replacement read a node still being rewritten is the graph walked again
+/// (at most 20 passes). The firing budget grows with the graph (see <see cref="RewriteOptions.FiringBudget"/>).
 /// The order of firing depends on the graph and the rule order alone. Every firing goes to the
-/// trace. A replacement must keep the node's dtype and broadcast shape (a weak constant is cast
+/// trace (unless <see cref="RewriteOptions.RecordTrace"/> is off). A replacement must keep the node's dtype and broadcast shape (a weak constant is cast
 /// to the dtype; anything else that does not fit is not applied).
 /// </summary>
 public sealed class RewriteEngine
@@ -22,12 +25,13 @@ public sealed class RewriteEngine
     {
         options ??= RewriteOptions.Default;
         CheckNames(options);
-        var trace = new RewriteTrace();
+        var trace = new RewriteTrace(options.RecordTrace);
         var current = outputs.ToArray();
+        int budget = options.FiringBudget ?? Math.Max(RewriteOptions.MinimumBudget, RewriteOptions.FiringsPerNode * GraphWalk.TopologicalOrder(current).Count);
         foreach (var phase in Phases)
         {
             if (options.ExcludedPhases.Contains(phase.Name)) continue;
-            current = RunPhase(phase, current, options, trace);
+            current = RunPhase(phase, current, options, trace, budget);
         }
         return (current, trace);
     }
@@ -45,79 +49,173 @@ public sealed class RewriteEngine
                 $"No rewrite rule is named {string.Join(", ", unknownRules.Select(n => $"'{n}'"))}; the rules are {string.Join(", ", Phases.SelectMany(p => p.Rewriters).Select(r => r.Name).Distinct().Order(StringComparer.Ordinal))}.", nameof(options));
     }
 
-    private static Variable[] RunPhase(Phase phase, Variable[] outputs, RewriteOptions options, RewriteTrace trace)
+    private static Variable[] RunPhase(Phase phase, Variable[] outputs, RewriteOptions options, RewriteTrace trace, int budget)
     {
-        int budget = options.FiringBudget;
+        int total = budget;
         var replaced = new Dictionary<Variable, (string Rule, Variable After)>(ReferenceEqualityComparer.Instance);
+        var candidates = new Dictionary<string, IRewriter[]>(StringComparer.Ordinal);
         for (int pass = 0; pass < MaxPasses; pass++)
         {
-            var visitor = new Visitor(phase, options, trace, budget, replaced);
-            var next = outputs.Select(visitor.Visit).ToArray();
+            var visitor = new Visitor(phase, options, trace, budget, replaced, candidates);
+            var next = new Variable[outputs.Length];
+            for (int i = 0; i < outputs.Length; i++) next[i] = visitor.Visit(outputs[i]);
             budget = visitor.Budget;
             if (visitor.Fired == 0) return next;
             outputs = next;
             if (budget <= 0)
             {
-                trace.Note($"phase {phase.Name} spent its budget of {options.FiringBudget} firings; the graph may not be at a fixpoint.");
+                trace.Note($"phase {phase.Name} spent its budget of {total} firings; the graph may not be at a fixpoint.");
                 return outputs;
             }
+            // A pass leaves every node it returns at a fixpoint of the phase's rules, its inputs first: rules
+            // read a node and what it is computed from, and each node is rewritten only after its inputs are
+            // final. Another pass could change something only where a replacement read a node still being
+            // rewritten (a rule whose result contains the node it rewrote); only then is the graph walked again.
+            if (!visitor.ReadUnfinished) return outputs;
         }
         trace.Note($"phase {phase.Name} still changed the graph after {MaxPasses} passes.");
         return outputs;
     }
 
+    /// <summary>
+    /// One pass over the graph, inputs first, with a stack of its own rather than the call stack, so that a
+    /// chain of any length is visited. The order of visits and firings is that of a depth-first recursion:
+    /// at a node, its inputs in order, then the rules on the rebuilt node, and each replacement visited in
+    /// turn (its new inputs first) until no rule fires.
+    /// </summary>
     /// <param name="replaced">
     /// Every node rewritten away in this phase, with the rule that did it and what it became. A rule that would
     /// bring one back closes a cycle only when that node's rewrites lead back to the node at hand; a node that
     /// merely appears again (log(1 + exp(x)) becoming log1p(exp(x)), which was rewritten to softplus elsewhere
     /// in the graph) is rewritten again like any other.
     /// </param>
-    private sealed class Visitor(Phase phase, RewriteOptions options, RewriteTrace trace, int budget, Dictionary<Variable, (string Rule, Variable After)> replaced)
+    private sealed class Visitor(Phase phase, RewriteOptions options, RewriteTrace trace, int budget,
+        Dictionary<Variable, (string Rule, Variable After)> replaced, Dictionary<string, IRewriter[]> candidates)
     {
+        /// <summary>What each visited node became; a node being rewritten maps, for now, to its last replacement.</summary>
         private readonly Dictionary<Variable, Variable> memo = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>Nodes rewritten whose replacement is still being visited (their memo entry is not final).</summary>
+        private readonly HashSet<Variable> unfinished = new(ReferenceEqualityComparer.Instance);
 
         public int Fired { get; private set; }
 
         public int Budget { get; private set; } = budget;
 
-        public Variable Visit(Variable v)
+        /// <summary>True when a replacement read a node whose rewriting had not finished, so the result may not be a fixpoint.</summary>
+        public bool ReadUnfinished { get; private set; }
+
+        private sealed class Frame(Variable v, Apply node)
         {
-            if (memo.TryGetValue(v, out var done)) return done;
-            if (v.Owner is not { } node)
+            public readonly Variable V = v;
+            public readonly Apply Node = node;
+            public readonly Variable[] Inputs = new Variable[node.Inputs.Count];
+            public int Next;
+            public bool Changed;
+            public bool Rewriting;
+            public Variable Cur = v;
+            public List<Variable>? Seen;
+        }
+
+        /// <summary>The result for <paramref name="v"/> where it needs no visit of its own (visited already, or a leaf); otherwise null.</summary>
+        private Variable? Known(Variable v)
+        {
+            if (memo.TryGetValue(v, out var done))
             {
-                memo[v] = v;
-                return v;
+                if (unfinished.Contains(v)) ReadUnfinished = true;
+                return done;
             }
-            var inputs = new Variable[node.Inputs.Count];
-            bool changed = false;
-            for (int i = 0; i < inputs.Length; i++)
+            if (v.Owner is not null) return null;
+            memo[v] = v;
+            return v;
+        }
+
+        public Variable Visit(Variable root)
+        {
+            if (Known(root) is { } known) return known;
+            var stack = new Stack<Frame>();
+            stack.Push(new Frame(root, root.Owner!));
+            Variable? returned = null;
+            while (true)
             {
-                inputs[i] = Visit(node.Inputs[i]);
-                changed |= !ReferenceEquals(inputs[i], node.Inputs[i]);
+                var f = stack.Peek();
+                if (!f.Rewriting)
+                {
+                    if (returned is not null)
+                    {
+                        f.Inputs[f.Next] = returned;
+                        f.Changed |= !ReferenceEquals(returned, f.Node.Inputs[f.Next]);
+                        f.Next++;
+                        returned = null;
+                    }
+                    Frame? child = null;
+                    for (; f.Next < f.Inputs.Length; f.Next++)
+                    {
+                        var input = f.Node.Inputs[f.Next];
+                        if (Known(input) is not { } r)
+                        {
+                            child = new Frame(input, input.Owner!);
+                            break;
+                        }
+                        f.Inputs[f.Next] = r;
+                        f.Changed |= !ReferenceEquals(r, input);
+                    }
+                    if (child is not null)
+                    {
+                        stack.Push(child);
+                        continue;
+                    }
+                    f.Cur = f.Changed ? Apply.Make(f.Node.Op, f.Inputs) : f.V;
+                    f.Rewriting = true;
+                }
+                else if (returned is not null)
+                {
+                    f.Cur = returned;
+                    returned = null;
+                }
+                if (Budget > 0 && f.Cur.Owner is { } curNode && TryOnce(f.Cur, curNode) is { } step)
+                {
+                    (f.Seen ??= []).Add(f.Cur);
+                    replaced[f.Cur] = (step.Rule, step.After);
+                    trace.Add(step);
+                    Fired++;
+                    Budget--;
+                    memo[f.Cur] = step.After; // guards against re-entry while the replacement is visited
+                    unfinished.Add(f.Cur);
+                    if (Known(step.After) is { } r) returned = r;
+                    else stack.Push(new Frame(step.After, step.After.Owner!));
+                    continue;
+                }
+                var cur = f.Cur;
+                memo[f.V] = cur;
+                memo[cur] = cur;
+                if (f.Seen is not null)
+                    foreach (var s in f.Seen)
+                    {
+                        memo[s] = cur;
+                        unfinished.Remove(s);
+                    }
+                unfinished.Remove(cur);
+                stack.Pop();
+                if (stack.Count == 0) return cur;
+                returned = cur;
             }
-            var cur = changed ? Apply.Make(node.Op, inputs) : v;
-            var seen = new List<Variable>();
-            while (Budget > 0 && cur.Owner is { } curNode && TryOnce(cur, curNode) is { } step)
-            {
-                seen.Add(cur);
-                replaced[cur] = (step.Rule, step.After);
-                trace.Add(step);
-                Fired++;
-                Budget--;
-                memo[cur] = step.After; // guards against re-entry while the replacement is visited
-                cur = Visit(step.After);
-            }
-            memo[v] = cur;
-            memo[cur] = cur;
-            foreach (var s in seen) memo[s] = cur;
-            return cur;
+        }
+
+        private IRewriter[] CandidatesOf(Apply node)
+        {
+            var name = Matcher.PatternName(node.Op);
+            if (!candidates.TryGetValue(name, out var list))
+                candidates[name] = list = phase.Candidates(name)
+                    .Where(r => !options.ExcludedRules.Contains(r.Name) && !(options.ExcludeUnsafe && r.IsUnsafe))
+                    .ToArray();
+            return list;
         }
 
         private RewriteStep? TryOnce(Variable cur, Apply node)
         {
-            foreach (var r in phase.Candidates(Matcher.PatternName(node.Op)))
+            foreach (var r in CandidatesOf(node))
             {
-                if (options.ExcludedRules.Contains(r.Name) || (options.ExcludeUnsafe && r.IsUnsafe)) continue;
                 var repl = r.TryRewrite(cur);
                 if (repl is null || ReferenceEquals(repl, cur)) continue;
                 repl = Fit(repl, cur);

@@ -10,8 +10,24 @@ public sealed record RewriteOptions
     /// <summary>Leaves out every rule tagged unsafe (those that can change IEEE results).</summary>
     public bool ExcludeUnsafe { get; init; }
 
-    /// <summary>The most rule firings a phase may make before the engine stops it.</summary>
-    public int FiringBudget { get; init; } = 100_000;
+    /// <summary>
+    /// The most rule firings a phase may make before the engine stops it. Null (the default): in proportion
+    /// to the graph, <see cref="FiringsPerNode"/> for each node it starts with and never fewer than
+    /// <see cref="MinimumBudget"/>, so that a large graph is not left half rewritten.
+    /// </summary>
+    public int? FiringBudget { get; init; }
+
+    /// <summary>
+    /// Record every firing in the trace (the default). Off, the trace keeps only its notes, and the graphs
+    /// each firing replaced are not kept alive by it: for very large graphs.
+    /// </summary>
+    public bool RecordTrace { get; init; } = true;
+
+    /// <summary>The default budget's firings per node of the graph.</summary>
+    public const int FiringsPerNode = 32;
+
+    /// <summary>The default budget's least number of firings, whatever the graph's size.</summary>
+    public const int MinimumBudget = 100_000;
 
     public static readonly RewriteOptions Default = new();
 }

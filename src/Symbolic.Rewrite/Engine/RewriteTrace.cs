@@ -13,18 +13,37 @@ public sealed class RewriteTrace
 {
     private readonly List<RewriteStep> steps = new();
     private readonly List<string> notes = new();
+    private readonly HashSet<string> noted = new(StringComparer.Ordinal);
+
+    public RewriteTrace()
+        : this(true)
+    {
+    }
+
+    /// <param name="recording">False: firings are counted but not kept (see <see cref="RewriteOptions.RecordTrace"/>).</param>
+    public RewriteTrace(bool recording) => IsRecording = recording;
+
+    /// <summary>False when firings are not kept: <see cref="Steps"/> is then empty, and <see cref="Fired"/> still counts them.</summary>
+    public bool IsRecording { get; }
+
+    /// <summary>How many firings there were, recorded or not.</summary>
+    public int Fired { get; private set; }
 
     public IReadOnlyList<RewriteStep> Steps => steps;
 
     /// <summary>What the engine stopped for: a cycle between rules, a spent budget.</summary>
     public IReadOnlyList<string> Notes => notes;
 
-    internal void Add(RewriteStep step) => steps.Add(step);
+    internal void Add(RewriteStep step)
+    {
+        Fired++;
+        if (IsRecording) steps.Add(step);
+    }
 
     /// <summary>Adds a note once: a refused cycle is met again on every pass, and says nothing new the second time.</summary>
     internal void Note(string note)
     {
-        if (!notes.Contains(note)) notes.Add(note);
+        if (noted.Add(note)) notes.Add(note);
     }
 
     /// <summary>The steps that produced <paramref name="v"/> or a node it is computed from.</summary>

@@ -33,5 +33,11 @@ public sealed record CompileOptions
     /// </summary>
     public bool NanGuard { get; init; }
 
+    /// <summary>
+    /// Record every rewrite in <c>Function.RewriteTrace</c> (the default). Off, the trace keeps only its
+    /// notes: for very large graphs, whose every firing would otherwise be kept with the graphs it replaced.
+    /// </summary>
+    public bool RecordTrace { get; init; } = true;
+
     public static CompileOptions Default { get; } = new();
 }

@@ -153,6 +153,7 @@ public sealed class Function
                 ExcludedRules = options.ExcludeRules.ToHashSet(),
                 ExcludedPhases = options.ExcludePhases.ToHashSet(),
                 ExcludeUnsafe = options.ExcludeUnsafeRules,
+                RecordTrace = options.RecordTrace,
             };
             (all, trace) = Rulebook.Engine.Run(all, rewriteOptions);
         }
