@@ -59,7 +59,7 @@ public sealed class CpuProgram
         {
             var steps = rendered.KernelSteps;
             program.Instruments = new Instruments(
-                rendered.Kernels.Select(k => k.Name).ToArray(),
+                rendered.CallNames,
                 steps.Select(st => NodeText(st, schedule)).ToArray(),
                 steps.Select(st => string.Join(", ", st.Reads.Distinct().Select(r => SlotText(r, schedule)))).ToArray(),
                 profile, nanGuard);

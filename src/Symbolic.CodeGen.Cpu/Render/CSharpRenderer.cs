@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Symbolic.Ops;
 using static Symbolic.CodeGen.Cpu.Render.CSharpNames;
 
@@ -10,8 +11,11 @@ public sealed record RenderedKernel(string Name, string Source);
 /// <summary>A whole generated program: its kernels and the Run method that calls them.</summary>
 public sealed record RenderedProgram(string Source, IReadOnlyList<RenderedKernel> Kernels, IReadOnlyList<Apply> MapNodes)
 {
-    /// <summary>The plan step each kernel computes, in kernel order.</summary>
+    /// <summary>Every kernel call of Run, in order: the plan step it computes.</summary>
     public IReadOnlyList<PlanStep> KernelSteps { get; init; } = [];
+
+    /// <summary>Every kernel call of Run, in order: the kernel it calls (steps that compute alike share one).</summary>
+    public IReadOnlyList<string> CallNames { get; init; } = [];
 }
 
 /// <summary>
@@ -29,6 +33,15 @@ public static class CSharpRenderer
     /// <summary>At most this many steps go in one Run part.</summary>
     private const int StepsPerPart = 200;
 
+    /// <summary>At most this many kernels go in one class.</summary>
+    private const int KernelsPerClass = 1000;
+
+    /// <summary>Stands for a kernel's name while its text is compared with the kernels spelled before.</summary>
+    private const string Placeholder = "K__";
+
+    /// <summary>Marks a kernel call's class until the number of kernels is known.</summary>
+    private const string GroupMark = "\u0001G";
+
     /// <param name="buffers">The lowering to spell.</param>
     /// <param name="instrument">Wrap every kernel call in <c>f.I.Start()</c> and <c>f.I.Done(...)</c> (profiling, NaN guard).</param>
     public static RenderedProgram Render(BufferPlan buffers, bool instrument = false)
@@ -37,6 +50,9 @@ public static class CSharpRenderer
         var s = plan.Schedule;
         var kernels = new List<RenderedKernel>();
         var kernelSteps = new List<PlanStep>();
+        var callNames = new List<string>();
+        var byText = new Dictionary<string, string>(StringComparer.Ordinal);
+        var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var maps = new List<Apply>();
         var parts = new List<CodeWriter>();
         CodeWriter? part = null;
@@ -68,16 +84,30 @@ public static class CSharpRenderer
                 }
                 default:
                 {
-                    var name = $"K{kernels.Count}_{Ident(node.Op.Name)}";
+                    // Kernels are spelled without slots, so steps that compute alike (the layers of
+                    // a network, the links of a chain) share one method.
                     var reads = step.Loop is { } loop ? loop.Operands.Select(o => o.Slot).ToArray() : ins;
-                    var source = step.Kind == PlanKind.Fused ? FusedKernel.Render(name, step, s) : RenderKernel(name, step, s);
-                    kernels.Add(new RenderedKernel(name, source));
+                    var text = step.Kind == PlanKind.Fused ? FusedKernel.Render(Placeholder, step, s) : RenderKernel(Placeholder, step, s);
+                    if (!byText.TryGetValue(text, out var name))
+                    {
+                        name = $"K{kernels.Count}_{Ident(node.Op.Name)}";
+                        byText[text] = name;
+                        indexOf[name] = kernels.Count;
+                        kernels.Add(new RenderedKernel(name, text.Replace(Placeholder, name)));
+                    }
+                    int call = kernelSteps.Count;
                     kernelSteps.Add(step);
+                    callNames.Add(name);
+                    part!.Line(step.Kind == PlanKind.Fused
+                        ? $"// n{k} = {CommentText(FusedKernel.Describe(step, s))}"
+                        : $"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})");
+                    int group = indexOf[name] / KernelsPerClass;
                     var storage = buffers.Storage[k] == StorageKind.Pooled ? buffers.BufferOf[k] : -1;
                     var args = string.Concat(reads.Select(i => $", {Data(s, i)}, f.O[{i}], f.T[{i}], f.S[{i}]"));
                     if (node.Op is Reduce) args += $", f.S[{ins[0]}]";
-                    var call = $"{name}(f.Out<{Type(node.Output.DType)}>({k}, {storage}), f.S[{k}]{args});";
-                    part!.Line(instrument ? $"{{ long t = f.I!.Start(); {call} f.I.Done(f, {kernels.Count - 1}, {k}, t); }}" : call);
+                    var invoke = $"{name}(f.Out<{Type(node.Output.DType)}>({k}, {storage}), f.S[{k}]{args});";
+                    invoke = $"{GroupMark}{group}.{invoke}";
+                    part.Line(instrument ? $"{{ long t = f.I!.Start(); {invoke} f.I.Done(f, {call}, {k}, t); }}" : invoke);
                     break;
                 }
             }
@@ -97,9 +127,14 @@ public static class CSharpRenderer
         w.Line("namespace Symbolic.Generated;");
         w.Line();
         w.Open($"public static class {ClassName}");
-        foreach (var kernel in kernels)
+        // A class holds at most KernelsPerClass kernels (the runtime limits a type's methods): a
+        // larger program nests them in classes G0, G1, ...
+        bool grouped = kernels.Count > KernelsPerClass;
+        for (int i = 0; i < kernels.Count; i++)
         {
-            foreach (var line in kernel.Source.TrimEnd('\n').Split('\n')) w.Line(line);
+            if (grouped && i % KernelsPerClass == 0) w.Open($"internal static class G{i / KernelsPerClass}");
+            foreach (var line in kernels[i].Source.TrimEnd('\n').Split('\n')) w.Line(line);
+            if (grouped && (i % KernelsPerClass == KernelsPerClass - 1 || i == kernels.Count - 1)) w.Close();
             w.Line();
         }
         w.Open("public static void Run(Frame f)");
@@ -109,10 +144,11 @@ public static class CSharpRenderer
         {
             p.Close();
             w.Line();
-            foreach (var line in p.ToString().TrimEnd('\n').Split('\n')) w.Line(line);
+            var text = grouped ? p.ToString().Replace(GroupMark, "G") : Regex.Replace(p.ToString(), GroupMark + "[0-9]+\\.", "");
+            foreach (var line in text.TrimEnd('\n').Split('\n')) w.Line(line);
         }
         w.Close();
-        return new RenderedProgram(w.ToString(), kernels, maps) { KernelSteps = kernelSteps };
+        return new RenderedProgram(w.ToString(), kernels, maps) { KernelSteps = kernelSteps, CallNames = callNames };
     }
 
     /// <summary>A slot's storage, typed: <c>(float[])f.D[3]</c>.</summary>
@@ -165,9 +201,9 @@ public static class CSharpRenderer
         var args = step.Loop is { } loop
             ? string.Concat(loop.Operands.Select((o, j) => $", {Type(o.DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}")) + ", int[] shx"
             : string.Concat(ins.Select((_, j) => $", {Type(node.Inputs[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}"));
-        var of = step.Members.Count > 1 ? $" of {CommentText(FusedKernel.Describe(step, s))}" : $"({string.Join(", ", ins.Select(i => "n" + i))})";
-        w.Line($"// n{k} = {CommentText(node.Op.Name)}{of}: {node.Output.DType.ShortName()}, rank {node.Output.NDim}");
-        w.Open($"static void {name}({outType}[] y, int[] sh{args})");
+        var of = step.Members.Count > 1 ? $" of {CommentText(FusedKernel.Describe(step.Loop!, j => $"a{j}"))}" : $"({string.Join(", ", ins.Select((_, j) => "a" + j))})";
+        w.Line($"// y = {CommentText(node.Op.Name)}{of}: {node.Output.DType.ShortName()}, rank {node.Output.NDim}");
+        w.Open($"internal static void {name}({outType}[] y, int[] sh{args})");
         switch (node.Op)
         {
             case Reduce r: ReduceKernel.Render(w, r, node, step.Loop!); break;

@@ -21,10 +21,10 @@ internal static class FusedKernel
         int n = k.Operands.Count;
         string outT = Type(k.OutType);
         string T(int j) => Type(k.Operands[j].DType);
-        w.Line($"// n{step.Slot} = {CommentText(Describe(step, s))}: {k.OutType.ShortName()}, rank {k.Rank}, {step.Members.Count} node{(step.Members.Count == 1 ? "" : "s")}, {n} operand{(n == 1 ? "" : "s")}");
+        w.Line($"// y = {CommentText(Describe(k, j => $"a{j}"))}: {k.OutType.ShortName()}, rank {k.Rank}, {k.Body.OfType<ApplyInstr>().Count()} op{(k.Body.OfType<ApplyInstr>().Count() == 1 ? "" : "s")}, {n} operand{(n == 1 ? "" : "s")}");
         // Entry.
         var entryArgs = string.Concat(Enumerable.Range(0, n).Select(j => $", {T(j)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}"));
-        w.Open($"static void {name}({outT}[] y, int[] sh{entryArgs})");
+        w.Open($"internal static void {name}({outT}[] y, int[] sh{entryArgs})");
         var aligned = string.Join(", ", Enumerable.Range(0, n).Select(j => $"Rt.Align(t{j}, sh{j}, {k.Rank})"));
         var offsets = string.Join(", ", Enumerable.Range(0, n).Select(j => $"o{j}"));
         w.Line($"var g = new Grid(sh, new int[] {{ {offsets} }}, new int[][] {{ {aligned} }});");
@@ -34,10 +34,10 @@ internal static class FusedKernel
         w.Line($"else {name}_span(g, 0, g.Count, y{arrays});");
         w.Close();
         var arrayParams = string.Concat(Enumerable.Range(0, n).Select(j => $", {T(j)}[] a{j}"));
-        w.Line($"static void {name}_par(Grid g, {outT}[] y{arrayParams}) => g.ForChunks((lo, hi) => {name}_span(g, lo, hi, y{arrays}));");
+        w.Line($"internal static void {name}_par(Grid g, {outT}[] y{arrayParams}) => g.ForChunks((lo, hi) => {name}_span(g, lo, hi, y{arrays}));");
         // Span: rows of [lo, hi).
         w.Line(HotPath);
-        w.Open($"static void {name}_span(Grid g, long lo, long hi, {outT}[] y{arrayParams})");
+        w.Open($"internal static void {name}_span(Grid g, long lo, long hi, {outT}[] y{arrayParams})");
         w.Line($"Span<int> p = stackalloc int[{Math.Max(n, 1)}];");
         w.Line("Span<int> idx = stackalloc int[g.Rank];");
         w.Line($"int len = g.Len;{string.Concat(Enumerable.Range(0, n).Select(j => $" int s{j} = g.Inner({j});"))}");
@@ -54,7 +54,7 @@ internal static class FusedKernel
         // Row: the hot loop.
         var rowParams = string.Concat(Enumerable.Range(0, n).Select(j => $", {T(j)}[] a{j}, int p{j}, int s{j}"));
         w.Line(HotPath);
-        w.Open($"static void {name}_row(int m, {outT}[] y, int py{rowParams})");
+        w.Open($"internal static void {name}_row(int m, {outT}[] y, int py{rowParams})");
         w.Line($"ref {outT} ry = ref MemoryMarshal.GetArrayDataReference(y);");
         for (int j = 0; j < n; j++) w.Line($"ref {T(j)} r{j} = ref MemoryMarshal.GetArrayDataReference(a{j});");
         w.Line("int i = 0;");
@@ -105,15 +105,17 @@ internal static class FusedKernel
         Math.Max(1, k.Body.OfType<ApplyInstr>().Sum(a => a.Op.Name is "add" or "sub" or "mul" or "neg" or "sqr" or "maximum" or "minimum" or "relu" or "abs" ? 1 : 8));
 
     /// <summary>The nodes of a fused step as one expression for a comment: the root's op over its members, slots for the leaves.</summary>
-    internal static string Describe(PlanStep step, Schedule s)
+    internal static string Describe(PlanStep step, Schedule s) => Describe(step.Loop!, j => $"n{step.Loop!.Operands[j].Slot}");
+
+    /// <summary>A loop IR's result as one expression, each operand named by <paramref name="operand"/>.</summary>
+    internal static string Describe(LoopKernel k, Func<int, string> operand)
     {
-        var k = step.Loop!;
         var text = new string[k.Body.Count];
         for (int i = 0; i < k.Body.Count; i++)
         {
             var t = k.Body[i] switch
             {
-                LoadInstr l => $"n{k.Operands[l.Operand].Slot}",
+                LoadInstr l => operand(l.Operand),
                 ApplyInstr a => $"{a.Node.Op.Name}({string.Join(", ", a.Args.Select(x => text[x]))})",
                 _ => "?",
             };

@@ -159,7 +159,8 @@ public class KernelPlanTests
         var y = T.Matrix("y");
         var e = T.Tanh(x) * T.Sigmoid(y) + T.Exp(-x * x);
         var f = Function.Compile([x, y], [e], options: new CompileOptions { Fusion = false });
-        Assert.Equal(7, f.Kernels.Count);
+        Assert.Equal(7, f.KernelPlan.Split('\n').Count(l => l.StartsWith('K')));
+        Assert.Equal(6, f.Kernels.Count);   // the two products are one kernel, called twice
         var v = new[] { R(DType.Float32, 6, 5), R(DType.Float32, 6, 5) };
         BackendHarness.AssertClose(Function.Compile([x, y], [e]).Invoke(v)[0], f.Invoke(v)[0]);
     }
@@ -174,6 +175,24 @@ public class KernelPlanTests
         Assert.DoesNotContain(f.Kernels, k => k.Name.Contains("dot"));
         var r = f.Invoke(R(DType.Float32, 3, 4), R(DType.Float32, 4, 2))[0];
         Assert.Equal(new long[] { 0, 2, 4 }, r.ToArray<long>());
+    }
+
+    [Fact]
+    public void StepsThatComputeAlikeShareOneKernel()
+    {
+        // Forty links of a chain are as many fused steps of the same shape: one method serves them all.
+        var x = T.Vector("x");
+        Variable y = x;
+        for (int i = 0; i < 40; i++)
+        {
+            y = T.Tanh(y) * 0.5 + x;
+            y = y - T.Max(y);   // a reduction between links keeps each link its own kernel
+        }
+        var f = Function.Compile([x], [y]);
+        int steps = f.KernelPlan.Split('\n').Count(l => l.StartsWith('K'));
+        Assert.True(steps >= 80, f.KernelPlan);
+        Assert.True(f.Kernels.Count <= 4, string.Join(", ", f.Kernels.Select(k => k.Name)));
+        BackendHarness.AgreesWithInterpreter([x], [y], [R(DType.Float32, 11)]);
     }
 
     public static TheoryData<string> Graphs => new(PlanGraphs.Names);
