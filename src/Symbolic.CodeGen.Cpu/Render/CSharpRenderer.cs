@@ -88,6 +88,7 @@ public static class CSharpRenderer
                     // a network, the links of a chain) share one method.
                     var reads = step.Loop is { } loop ? loop.Operands.Select(o => o.Slot).ToArray() : ins;
                     var text = step.Kind == PlanKind.Fused ? FusedKernel.Render(Placeholder, step, s) : RenderKernel(Placeholder, step, s);
+                    text += FrameAdapter(node, reads.Select(i => s.Slots[i].DType).ToArray(), node.Op is Reduce);
                     if (!byText.TryGetValue(text, out var name))
                     {
                         name = $"K{kernels.Count}_{Ident(node.Op.Name)}";
@@ -103,9 +104,8 @@ public static class CSharpRenderer
                         : $"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})");
                     int group = indexOf[name] / KernelsPerClass;
                     var storage = buffers.Storage[k] == StorageKind.Pooled ? buffers.BufferOf[k] : -1;
-                    var args = string.Concat(reads.Select(i => $", {Data(s, i)}, f.O[{i}], f.T[{i}], f.S[{i}]"));
-                    if (node.Op is Reduce) args += $", f.S[{ins[0]}]";
-                    var invoke = $"{name}(f.Out<{Type(node.Output.DType)}>({k}, {storage}), f.S[{k}]{args});";
+                    var slots = reads.Append(node.Op is Reduce ? ins[0] : -1).Where(i => i >= 0);
+                    var invoke = $"{name}(f, {k}, {storage}{string.Concat(slots.Select(i => $", {i}"))});";
                     invoke = $"{GroupMark}{group}.{invoke}";
                     part.Line(instrument ? $"{{ long t = f.I!.Start(); {invoke} f.I.Done(f, {call}, {k}, t); }}" : invoke);
                     break;
@@ -149,6 +149,17 @@ public static class CSharpRenderer
         }
         w.Close();
         return new RenderedProgram(w.ToString(), kernels, maps) { KernelSteps = kernelSteps, CallNames = callNames };
+    }
+
+    /// <summary>
+    /// The overload Run calls: a kernel's operands by slot number, read from the frame, so a call is
+    /// one short line and the reading is spelled once per kernel, not once per call.
+    /// </summary>
+    private static string FrameAdapter(Apply node, DType[] operands, bool reduce)
+    {
+        var ps = string.Concat(operands.Select((_, j) => $", int i{j}")) + (reduce ? ", int ix" : "");
+        var args = string.Concat(operands.Select((t, j) => $", ({Type(t)}[])f.D[i{j}], f.O[i{j}], f.T[i{j}], f.S[i{j}]")) + (reduce ? ", f.S[ix]" : "");
+        return $"internal static void {Placeholder}(Frame f, int k, int b{ps}) =>\n    {Placeholder}(f.Out<{Type(node.Output.DType)}>(k, b), f.S[k]{args});\n";
     }
 
     /// <summary>A slot's storage, typed: <c>(float[])f.D[3]</c>.</summary>

@@ -154,7 +154,7 @@ public class FunctionCompileTests
             Assert.NotEmpty(f.Kernels);
             Assert.All(f.Kernels, k => Assert.Equal("csharp", k.Language));
             Assert.All(f.Kernels, k => Assert.Contains($"static void {k.Name}(", f.Source));
-            Assert.All(f.Kernels, k => Assert.Contains($"{k.Name}(f.Out<", f.Source));
+            Assert.All(f.Kernels, k => Assert.Contains($"{k.Name}(f, ", f.Source));
             return f.Source;
         }
         Assert.Equal(Build(), Build());
