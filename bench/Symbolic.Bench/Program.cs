@@ -7,6 +7,7 @@
 //   gemm-only    GEMM GFLOP/s with the provider the library picks (SYMBOLIC_BLAS decides)
 //   compile      today's compile-time lines, then the compile rows (child processes, disk cache)
 //   rewrite      rewriting the MLP training graph
+//   scaling      compile time against graph size (chains and their gradients)
 //   all          rewrite + compile, then quick
 //   bdn [filter] BenchmarkDotNet (BenchmarkSwitcher); other arguments go to it
 using Symbolic.Bench;
@@ -36,6 +37,9 @@ switch (command)
     case "rewrite":
         RewriteBench.Run();
         break;
+    case "scaling":
+        ScalingBench.Run();
+        break;
     case "all":
         RewriteBench.Run();
         CompileTimes.Legacy();
@@ -45,7 +49,7 @@ switch (command)
         BdnRunner.Run(args[1..]);
         break;
     default:
-        Console.Error.WriteLine($"unknown command '{command}': use quick, elementwise, steps, gemm-only, compile, rewrite, all, or bdn [filter]");
+        Console.Error.WriteLine($"unknown command '{command}': use quick, elementwise, steps, gemm-only, compile, rewrite, scaling, all, or bdn [filter]");
         return 2;
 }
 return 0;

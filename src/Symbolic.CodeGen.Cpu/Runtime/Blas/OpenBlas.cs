@@ -14,7 +14,9 @@ namespace Symbolic.CodeGen.Cpu.Runtime;
 /// every core the process may use. Its own default counts the machine's cores, which oversubscribes
 /// a container or an affinity mask, so it is set to <see cref="Environment.ProcessorCount"/>
 /// (which honours both) unless the user chose a count with <c>OPENBLAS_NUM_THREADS</c>,
-/// <c>GOTO_NUM_THREADS</c> or <c>OMP_NUM_THREADS</c>, which is then left alone.
+/// <c>GOTO_NUM_THREADS</c> or <c>OMP_NUM_THREADS</c>, which is then left alone. Products smaller
+/// than <see cref="SmallProduct"/> multiply-adds run on one thread: waking OpenBLAS's threads costs
+/// more than such a product (a 32x500 by 500x50 product took 3 times as long on two threads).
 /// </para>
 /// </summary>
 internal static unsafe class OpenBlas
@@ -50,12 +52,33 @@ internal static unsafe class OpenBlas
             if (NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out var get)) GetThreads = (delegate* unmanaged<int>)get;
             IsOpenBlas = GetThreads != null;
             if (SetThreads != null && !ThreadVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))))
+            {
                 SetThreads(Environment.ProcessorCount);
+                managedThreads = currentThreads = Environment.ProcessorCount;
+            }
             return;
         }
     }
 
     public static bool Found => LibraryName is not null;
+
+    /// <summary>Products of fewer multiply-adds run on one OpenBLAS thread.</summary>
+    public const long SmallProduct = 1L << 22;
+
+    /// <summary>The threads this class may give OpenBLAS (0: the user chose, leave it alone).</summary>
+    private static readonly int managedThreads;
+
+    private static int currentThreads;
+
+    /// <summary>One thread for a small product, all for a large one; set only when it changes (a race between two calls costs speed, never a result).</summary>
+    private static void ThreadsFor(int m, int n, int k)
+    {
+        if (managedThreads <= 1) return;
+        int want = (long)m * n * k < SmallProduct ? 1 : managedThreads;
+        if (want == currentThreads) return;
+        SetThreads(want);
+        currentThreads = want;
+    }
 
     /// <summary>The threads OpenBLAS uses, or null where the library does not say.</summary>
     public static int? Threads => GetThreads != null ? GetThreads() : null;
@@ -68,6 +91,7 @@ internal static unsafe class OpenBlas
         T[] a, int ao, int lda, T[] b, int bo, int ldb, T beta, T[] c, int co, int ldc)
     {
         int ta = transA ? CblasNative.Trans : CblasNative.NoTrans, tb = transB ? CblasNative.Trans : CblasNative.NoTrans;
+        ThreadsFor(m, n, k);
         if (typeof(T) == typeof(float))
         {
             fixed (float* pa = &As<T, float>(a, ao), pb = &As<T, float>(b, bo), pc = &As<T, float>(c, co))
