@@ -87,7 +87,7 @@ public static class CSharpRenderer
                     // Kernels are spelled without slots, so steps that compute alike (the layers of
                     // a network, the links of a chain) share one method.
                     var reads = step.Loop is { } loop ? loop.Operands.Select(o => o.Slot).ToArray() : ins;
-                    var text = step.Kind == PlanKind.Fused ? FusedKernel.Render(Placeholder, step, s) : RenderKernel(Placeholder, step, s);
+                    var text = step.Kind == PlanKind.Fused ? FusedKernel.Render(Placeholder, step) : RenderKernel(Placeholder, step);
                     text += FrameAdapter(node, reads.Select(i => s.Slots[i].DType).ToArray(), node.Op is Reduce);
                     if (!byText.TryGetValue(text, out var name))
                     {
@@ -100,7 +100,7 @@ public static class CSharpRenderer
                     kernelSteps.Add(step);
                     callNames.Add(name);
                     part!.Line(step.Kind == PlanKind.Fused
-                        ? $"// n{k} = {CommentText(FusedKernel.Describe(step, s))}"
+                        ? $"// n{k} = {CommentText(FusedKernel.Describe(step))}"
                         : $"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})");
                     int group = indexOf[name] / KernelsPerClass;
                     var storage = buffers.Storage[k] == StorageKind.Pooled ? buffers.BufferOf[k] : -1;
@@ -204,7 +204,7 @@ public static class CSharpRenderer
     }
 
     /// <summary>A kernel of one node, writing into <c>y</c> (contiguous from 0, at least as long as the result; not zeroed).</summary>
-    private static string RenderKernel(string name, PlanStep step, Schedule s)
+    private static string RenderKernel(string name, PlanStep step)
     {
         var (node, k, ins) = (step.Node, step.Slot, step.Root.InputSlots);
         var w = new CodeWriter();

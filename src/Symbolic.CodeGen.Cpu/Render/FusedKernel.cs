@@ -14,7 +14,7 @@ namespace Symbolic.CodeGen.Cpu.Render;
 /// </summary>
 internal static class FusedKernel
 {
-    public static string Render(string name, PlanStep step, Schedule s)
+    public static string Render(string name, PlanStep step)
     {
         var k = step.Loop!;
         var w = new CodeWriter();
@@ -100,12 +100,12 @@ internal static class FusedKernel
         }
     }
 
-    /// <summary>A rough cost of one element, in additions: transcendentals count for more.</summary>
+    /// <summary>A rough cost of one element, in additions: what the kernel plan counts as expensive costs 8.</summary>
     private static int Cost(LoopKernel k) =>
-        Math.Max(1, k.Body.OfType<ApplyInstr>().Sum(a => a.Op.Name is "add" or "sub" or "mul" or "neg" or "sqr" or "maximum" or "minimum" or "relu" or "abs" ? 1 : 8));
+        Math.Max(1, k.Body.OfType<ApplyInstr>().Sum(a => KernelPlan.IsCheap(a.Op) ? 1 : 8));
 
     /// <summary>The nodes of a fused step as one expression for a comment: the root's op over its members, slots for the leaves.</summary>
-    internal static string Describe(PlanStep step, Schedule s) => Describe(step.Loop!, j => $"n{step.Loop!.Operands[j].Slot}");
+    internal static string Describe(PlanStep step) => Describe(step.Loop!, j => $"n{step.Loop!.Operands[j].Slot}");
 
     /// <summary>A loop IR's result as one expression, each operand named by <paramref name="operand"/>.</summary>
     internal static string Describe(LoopKernel k, Func<int, string> operand)

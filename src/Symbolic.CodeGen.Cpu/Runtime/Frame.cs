@@ -45,7 +45,7 @@ public sealed class Frame
     /// <summary>Profiling and the NaN guard, for programs compiled with either; null otherwise.</summary>
     public Instruments? I;
 
-    /// <summary>Binds a slot to an array given to the program (an input, a shared value, a constant), contiguous from 0.</summary>
+    /// <summary>Binds a slot to storage contiguous from 0: an array given to the program (input, shared value, constant), a Map's result, or what <see cref="Out{TElem}"/> hands a kernel.</summary>
     public void Bind(int slot, Array data)
     {
         D[slot] = data;
@@ -70,9 +70,7 @@ public sealed class Frame
             if (b is null || b.Length < n) Buffers[buffer] = b = GC.AllocateUninitializedArray<TElem>(n);
             a = b;
         }
-        D[slot] = a;
-        O[slot] = 0;
-        T[slot] = Strides(slot);
+        Bind(slot, a);
         return a;
     }
 

@@ -177,8 +177,10 @@ public sealed class KernelPlan
         ["add", "sub", "mul", "neg", "sqr", "abs", "maximum", "minimum", "relu", "second", "switch", "clip", "sign",
          "eq", "neq", "lt", "le", "gt", "ge", "and", "or", "not", "floor", "ceil", "isfinite"];
 
-    private static bool Expensive(Apply node) =>
-        node.Op is Elemwise e && !Cheap.Contains(e.Scalar.Name) && !e.Scalar.Name.StartsWith("cast", StringComparison.Ordinal);
+    /// <summary>True for scalar ops that cost about an addition (arithmetic, comparisons, selection, casts); false for transcendentals and division.</summary>
+    public static bool IsCheap(ScalarOp op) => Cheap.Contains(op.Name) || op.Name.StartsWith("cast", StringComparison.Ordinal);
+
+    private static bool Expensive(Apply node) => node.Op is Elemwise e && !IsCheap(e.Scalar);
 
     /// <summary>True when <paramref name="v"/> spans fewer positions than <paramref name="root"/> (fewer dimensions, or size 1 where the root's is not).</summary>
     internal static bool Smaller(Variable v, Variable root)
