@@ -52,6 +52,10 @@ public static class TensorMath
     public static Variable Sigmoid(Variable x) => Elem(ScalarOps.Sigmoid, x);
     public static Variable Softplus(Variable x) => Elem(ScalarOps.Softplus, x);
     public static Variable Relu(Variable x) => Elem(ScalarOps.Relu, x);
+    public static Variable Log1mexp(Variable x) => Elem(ScalarOps.Log1mexp, x);
+    public static Variable Erf(Variable x) => Elem(ScalarOps.Erf, x);
+    public static Variable Erfc(Variable x) => Elem(ScalarOps.Erfc, x);
+    public static Variable Erfcx(Variable x) => Elem(ScalarOps.Erfcx, x);
     public static Variable Sin(Variable x) => Elem(ScalarOps.Sin, x);
     public static Variable Cos(Variable x) => Elem(ScalarOps.Cos, x);
     public static Variable Floor(Variable x) => Elem(ScalarOps.Floor, x);

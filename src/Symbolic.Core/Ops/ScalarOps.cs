@@ -55,6 +55,16 @@ public static class ScalarOps
 
     public static readonly ScalarOp Softplus = Unary("softplus", ScalarTyping.Float, ScalarMath.Softplus);
 
+    /// <summary>log(1 - exp(x)), for x &lt;= 0: log(-expm1(x)) above -ln 2 and log1p(-exp(x)) below.</summary>
+    public static readonly ScalarOp Log1mexp = Unary("log1mexp", ScalarTyping.Float, ScalarMath.Log1mexp);
+
+    public static readonly ScalarOp Erf = Unary("erf", ScalarTyping.Float, ScalarMath.Erf);
+
+    public static readonly ScalarOp Erfc = Unary("erfc", ScalarTyping.Float, ScalarMath.Erfc);
+
+    /// <summary>exp(x^2) * erfc(x), finite where erfc underflows: log(erfc(x)) = log(erfcx(x)) - x^2.</summary>
+    public static readonly ScalarOp Erfcx = Unary("erfcx", ScalarTyping.Float, ScalarMath.Erfcx);
+
     public static readonly ScalarOp Relu = Unary("relu", ScalarTyping.Arithmetic, ScalarMath.Relu);
 
     public static readonly ScalarOp Sin = Unary("sin", ScalarTyping.Float, Math.Sin);

@@ -149,6 +149,10 @@ internal static class FunctionTable
         Unary("sigmoid", M.Sigmoid);
         Unary("softplus", M.Softplus);
         Unary("relu", M.Relu);
+        Unary("log1mexp", M.Log1mexp);
+        Unary("erf", M.Erf);
+        Unary("erfc", M.Erfc);
+        Unary("erfcx", M.Erfcx);
         Unary("sin", M.Sin);
         Unary("cos", M.Cos);
         Unary("floor", M.Floor);

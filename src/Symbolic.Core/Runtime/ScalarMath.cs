@@ -6,7 +6,7 @@ namespace Symbolic.Runtime;
 /// Scalar functions with no accurate equivalent in <see cref="Math"/>, shared by the reference
 /// interpreter and the generated C# code (which calls them by name), so both compute the same.
 /// </summary>
-public static class ScalarMath
+public static partial class ScalarMath
 {
     /// <summary>log(1 + x), accurate for tiny x (the ratio correction keeps the rounding of 1 + x from spoiling the result).</summary>
     public static double Log1p(double x)

@@ -68,6 +68,18 @@ public static class T
     public static Variable Sigmoid(Variable x) => M.Sigmoid(x);
     public static Variable Softplus(Variable x) => M.Softplus(x);
     public static Variable Relu(Variable x) => M.Relu(x);
+
+    /// <summary>log(1 - exp(x)), accurate for every x &lt;= 0 (NaN above 0, -inf at 0).</summary>
+    public static Variable Log1mexp(Variable x) => M.Log1mexp(x);
+
+    /// <summary>The error function, 2/sqrt(pi) * integral from 0 to x of exp(-t^2) dt.</summary>
+    public static Variable Erf(Variable x) => M.Erf(x);
+
+    /// <summary>The complementary error function, 1 - erf(x), accurate where erf(x) is near 1.</summary>
+    public static Variable Erfc(Variable x) => M.Erfc(x);
+
+    /// <summary>The scaled complementary error function exp(x^2) * erfc(x), finite where erfc underflows.</summary>
+    public static Variable Erfcx(Variable x) => M.Erfcx(x);
     public static Variable Sin(Variable x) => M.Sin(x);
     public static Variable Cos(Variable x) => M.Cos(x);
     public static Variable Floor(Variable x) => M.Floor(x);
