@@ -7,7 +7,7 @@ namespace Symbolic.Tests.Rewrite;
 /// interpreter before and after rewriting, on random inputs from the rule's domain, and must agree.
 /// Each rule has an instance here; a rule without one fails <see cref="EveryRuleHasAnInstance"/>.
 /// </summary>
-public class RuleSoundnessTests
+public partial class RuleSoundnessTests
 {
     private static readonly Variable A = T.Matrix("a", DType.Float64);
     private static readonly Variable B = T.Matrix("b", DType.Float64);
