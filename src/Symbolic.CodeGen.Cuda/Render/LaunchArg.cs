@@ -80,7 +80,8 @@ public sealed record ScalarArg(double Constant, DType DType) : LaunchArg
 /// <summary>
 /// A pointer to a device <c>int</c> that the executor owns (one per call in flight), sets to 0
 /// before the call's first launch and reads after its last: a kernel that meets an index out of
-/// range (Take and its gradient) stores 1 there and writes nothing for that element. Nonzero after
-/// the call: raise <see cref="IndexOutOfRangeException"/> (no update is published).
+/// range (Take and its gradient) stores there, if it still holds 0, 1 + the dimension whose index
+/// was out of range, and writes nothing useful for that element. Nonzero after the call: raise
+/// <see cref="IndexOutOfRangeException"/> naming dimension (value - 1), and publish no update.
 /// </summary>
 public sealed record ErrorFlag : LaunchArg;

@@ -36,8 +36,8 @@ internal static class StructuralKernel
 
     /// <summary>
     /// x[i1[k], i2[k], ...]: per output element, its position in the broadcast index space picks
-    /// one index from each index array (negative ones wrap; one out of range sets the error word and
-    /// writes 0), and its remaining coordinates pick the element of the block they select.
+    /// one index from each index array (negative ones wrap; one out of range sets the error word to 1 +
+    /// its dimension and writes 0), and its remaining coordinates pick the element of the block they select.
     /// </summary>
     private static KernelDraft RenderTake(PlanStep step, int n)
     {
@@ -63,14 +63,14 @@ internal static class StructuralKernel
         for (int d = outRank - 1; d >= b; d--) w.Line($"d = r % n{d}; r /= n{d}; p0 += d * t0_{d - b + n};");
         for (int d = b - 1; d >= 0; d--)
             w.Line($"d = r % n{d}; r /= n{d};{string.Concat(Enumerable.Range(1, n).Select(j => $" p{j} += d * t{j}_{d};"))}");
-        w.Line("bool ok = true;");
+        w.Line("int bad = 0; // 1 + the first dimension whose index is out of range");
         for (int a = 0; a < n; a++)
         {
             w.Line($"const long long v{a} = (long long)a{a + 1}[p{a + 1}];");
             w.Line($"const long long w{a} = v{a} < 0 ? v{a} + x{a} : v{a};");
-            w.Line($"if ((unsigned long long)w{a} >= (unsigned long long)x{a}) ok = false; else p0 += w{a} * t0_{a};");
+            w.Line($"if ((unsigned long long)w{a} >= (unsigned long long)x{a}) {{ if (!bad) bad = {a + 1}; }} else p0 += w{a} * t0_{a};");
         }
-        w.Line($"if (ok) y[i] = a0[p0]; else {{ atomicExch(error, 1); y[i] = {CudaTypes.Literal(0, node.Output.DType)}; }}");
+        w.Line($"if (!bad) y[i] = a0[p0]; else {{ atomicCAS(error, 0, bad); y[i] = {CudaTypes.Literal(0, node.Output.DType)}; }}");
         w.Close();
         w.Close();
         return new KernelDraft(w.ToString(), sig.Args, PerElement(step.Slot));
@@ -109,14 +109,14 @@ internal static class StructuralKernel
         for (int d = gr - 1; d >= b; d--) w.Line($"d = r % n{d}; r /= n{d}; p1 += d * t1_{d}; q += d * ys{d - b + n};");
         for (int d = b - 1; d >= 0; d--)
             w.Line($"d = r % n{d}; r /= n{d}; p1 += d * t1_{d};{string.Concat(Enumerable.Range(2, n).Select(j => $" p{j} += d * t{j}_{d};"))}");
-        w.Line("bool ok = true;");
+        w.Line("int bad = 0; // 1 + the first dimension whose index is out of range");
         for (int a = 0; a < n; a++)
         {
             w.Line($"const long long v{a} = (long long)a{a + 2}[p{a + 2}];");
             w.Line($"const long long w{a} = v{a} < 0 ? v{a} + x{a} : v{a};");
-            w.Line($"if ((unsigned long long)w{a} >= (unsigned long long)x{a}) ok = false; else q += w{a} * ys{a};");
+            w.Line($"if ((unsigned long long)w{a} >= (unsigned long long)x{a}) {{ if (!bad) bad = {a + 1}; }} else q += w{a} * ys{a};");
         }
-        w.Line("if (!ok) { atomicExch(error, 1); continue; }");
+        w.Line("if (bad) { atomicCAS(error, 0, bad); continue; }");
         w.Line(AtomicAdd(t, "y + q", CudaTypes.Convert("a1[p1]", g.DType, t)));
         w.Close();
         w.Close();
