@@ -194,7 +194,8 @@ public static class CliApp
         var common = new Common();
         var device = new Option<string>("--device", "-d")
         {
-            Description = "The device to compile for. cuda needs a CUDA device and backend: where there is none, one line on standard error and exit code 1.",
+            Description = "The device to compile for. With cuda, kernels and source (CUDA C) need no GPU, and ptx needs only NVRTC; " +
+                          "optimized, trace and plan compile the function, which needs a CUDA device: where there is none, one line on standard error and exit code 1.",
             DefaultValueFactory = _ => "cpu",
         };
         OnlyFrom(device, ["cpu", "cuda"]);
@@ -235,7 +236,7 @@ public static class CliApp
                         "kernels" => string.Concat(E().Kernels.Select(k => $"// kernel {k.Name} ({k.Language})\n{WithNewline(k.Source)}")),
                         "source" => E().Source,
                         "plan" => F().KernelPlan,
-                        "ptx" => E().Ptx ?? throw new DeviceUnavailableException("No PTX: NVRTC (libnvrtc.so) was not found on this machine"),
+                        "ptx" => E().Ptx ?? throw new DeviceUnavailableException($"No PTX: {Symbolic.CodeGen.Cuda.CudaEmitter.PtxCompiler.WhyUnavailable ?? "NVRTC gave none"}"),
                         _ => throw new UnreachableException(name),
                     }));
                 }
