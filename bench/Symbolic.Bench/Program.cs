@@ -7,7 +7,7 @@
 //   gemm-only    GEMM GFLOP/s with the provider the library picks (SYMBOLIC_BLAS decides)
 //   compile      today's compile-time lines, then the compile rows (child processes, disk cache)
 //   rewrite      rewriting the MLP training graph
-//   scaling      compile time against graph size (chains and their gradients)
+//   scaling [links...]  compile time against graph size, phase by phase (chains and their gradients)
 //   all          rewrite + compile, then quick
 //   bdn [filter] BenchmarkDotNet (BenchmarkSwitcher); other arguments go to it
 using Symbolic.Bench;
@@ -38,7 +38,7 @@ switch (command)
         RewriteBench.Run();
         break;
     case "scaling":
-        ScalingBench.Run();
+        ScalingBench.Run(args[1..]);
         break;
     case "all":
         RewriteBench.Run();

@@ -1,30 +1,96 @@
 using System.Diagnostics;
 using Symbolic;
+using Symbolic.CodeGen;
+using Symbolic.CodeGen.Cpu;
+using Symbolic.CodeGen.Cpu.Compile;
+using Symbolic.CodeGen.Cpu.Render;
+using Symbolic.Rewrite.Engine;
 
 namespace Symbolic.Bench;
 
 /// <summary>
-/// Compile time against graph size: chains of <c>y = tanh(y) * 0.5 + x</c> links (three nodes a
-/// link) and their gradients, from 1,000 to 30,000 nodes, each compiled once in a warm process with
-/// the disk cache off, so every row is real work. The time should grow with the nodes and no faster
-/// (targets: a 9,000-node chain under 1.5 s, and its gradient too).
+/// Compile time against graph size, phase by phase: chains of <c>y = tanh(y) * 0.5 + x</c> links
+/// (three nodes a link) and their gradients, from 1,000 to 100,000 nodes, each compiled once in a
+/// warm process with the disk cache off, so every row is real work. Each phase is its own column
+/// (building the graph or differentiating it, rewriting, the schedule, the lowering (kernel and
+/// buffer plans), rendering C#, Roslyn), so a phase that grows faster than the graph shows in its
+/// column: the time should grow with the nodes and no faster (targets: a 9,000-node chain under
+/// 1.5 s, and its gradient too; ten times the nodes at most about ten times the time).
+/// <para>
+/// The phases are the ones <c>Function.Compile</c> runs, called one by one through the public types
+/// of the lowering and the C# backend (the one place besides <c>rewrite</c> that reaches past the
+/// facade), so their sum is what a compile costs.
+/// </para>
 /// </summary>
 public static class ScalingBench
 {
-    public static void Run()
+    private static readonly int[] Links = [333, 1000, 3000, 10000, 33334];
+
+    public static void Run(string[] args)
     {
         Environment.SetEnvironmentVariable("SYMBOLIC_DISK_CACHE", "0");
-        Compile(Chain(50), gradient: true); // Roslyn and the pipeline warm
-        Console.WriteLine("| links | nodes | compile chain | kernels | compile gradient | gradient nodes | kernels |");
-        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var links in new[] { 333, 1000, 3000, 10000 })
+        var links = args.Length > 0 ? args.Select(int.Parse).ToArray() : Links;
+        Warm();
+        Console.WriteLine("| graph | links | nodes | build | rewrite | schedule | lower | render | Roslyn | compile (sum) | ms per 1,000 nodes | kernels | source |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var n in links)
         {
-            var (x, y) = Chain(links);
-            var (chainMs, chainKernels) = Compile((x, y), gradient: false);
-            var (gradMs, gradKernels) = Compile((x, y), gradient: true);
-            int gradNodes = GraphWalk.TopologicalOrder([T.Grad(T.Sum(y), x)]).Count;
-            Console.WriteLine($"| {links} | {3 * links} | {chainMs:F0} ms | {chainKernels} | {gradMs:F0} ms | {gradNodes} | {gradKernels} |");
+            var sw = Stopwatch.StartNew();
+            var (x, y) = Chain(n);
+            double buildMs = sw.Elapsed.TotalMilliseconds;
+            Row("chain", n, x, y, buildMs);
+            sw.Restart();
+            var g = T.Grad(T.Sum(y), x);
+            double gradMs = sw.Elapsed.TotalMilliseconds;
+            Row("gradient", n, x, g, gradMs);
+            Console.Out.Flush();
         }
+        Console.WriteLine();
+        Console.WriteLine("build: the chain built with T's operators; for the gradient, T.Grad of sum(chain) (differentiation). nodes: the graph's as built.");
+        Console.WriteLine("compile (sum): rewrite + schedule + lower + render + Roslyn, what Function.Compile costs; ms per 1,000 nodes: that sum over the nodes (flat when linear).");
+    }
+
+    private static void Warm()
+    {
+        for (int i = 0; i < 2; i++)
+        {
+            var (x, y) = Chain(50 + i);
+            Phases(x, y);
+            Phases(x, T.Grad(T.Sum(y), x));
+        }
+    }
+
+    private static void Row(string what, int links, Variable x, Variable output, double buildMs)
+    {
+        int nodes = GraphWalk.TopologicalOrder([output]).Count;
+        var p = Phases(x, output);
+        double sum = p.Rewrite + p.Schedule + p.Lower + p.Render + p.Roslyn;
+        Console.WriteLine(
+            $"| {what} | {links} | {nodes} | {Ms(buildMs)} | {Ms(p.Rewrite)} | {Ms(p.Schedule)} | {Ms(p.Lower)} | {Ms(p.Render)} | {Ms(p.Roslyn)} | {Ms(sum)} | {sum * 1000 / nodes:F1} | {p.Kernels} | {p.SourceChars / 1024.0:F0} KB |");
+    }
+
+    private static string Ms(double ms) => ms >= 100 ? $"{ms:F0} ms" : $"{ms:F1} ms";
+
+    private record struct PhaseTimes(double Rewrite, double Schedule, double Lower, double Render, double Roslyn, int Kernels, int SourceChars);
+
+    private static PhaseTimes Phases(Variable x, Variable output)
+    {
+        var sw = Stopwatch.StartNew();
+        var (optimized, _) = Rulebook.Engine.Run([output]);
+        double rewrite = sw.Elapsed.TotalMilliseconds;
+        sw.Restart();
+        var schedule = new Schedule([x], optimized);
+        double scheduleMs = sw.Elapsed.TotalMilliseconds;
+        sw.Restart();
+        var buffers = CpuProgram.Lower(schedule);
+        double lower = sw.Elapsed.TotalMilliseconds;
+        sw.Restart();
+        var rendered = CSharpRenderer.Render(buffers);
+        double render = sw.Elapsed.TotalMilliseconds;
+        sw.Restart();
+        RoslynCompiler.Load(rendered.Source);
+        double roslyn = sw.Elapsed.TotalMilliseconds;
+        return new PhaseTimes(rewrite, scheduleMs, lower, render, roslyn, rendered.Kernels.Count, rendered.Source.Length);
     }
 
     private static (Variable X, Variable Y) Chain(int links)
@@ -33,13 +99,5 @@ public static class ScalingBench
         Variable y = x;
         for (int i = 0; i < links; i++) y = T.Tanh(y) * 0.5 + x;
         return (x, y);
-    }
-
-    private static (double Ms, int Kernels) Compile((Variable X, Variable Y) chain, bool gradient)
-    {
-        var output = gradient ? T.Grad(T.Sum(chain.Y), chain.X) : chain.Y;
-        var sw = Stopwatch.StartNew();
-        var f = Function.Compile([chain.X], [output]);
-        return (sw.Elapsed.TotalMilliseconds, f.Kernels.Count);
     }
 }

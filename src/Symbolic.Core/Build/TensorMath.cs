@@ -15,19 +15,30 @@ public static class TensorMath
     public static Variable Elem(ScalarOp op, params Variable[] inputs)
     {
         if (inputs.Length != op.Arity) throw new ArgumentException($"{op.Name} takes {op.Arity} operands, got {inputs.Length}.");
-        var typed = inputs.Where((v, i) => !(v is Constant { IsWeak: true }) && !(op.Typing == ScalarTyping.Select && i == 0)).ToArray();
-        if (typed.Length > 0)
+        // Plain loops, not LINQ: this runs for every elementwise node a program builds.
+        bool select = op.Typing == ScalarTyping.Select;
+        DType? target = null;
+        bool anyWeak = false;
+        for (int i = 0; i < inputs.Length; i++)
         {
-            var target = DTypes.Upcast(typed.Select(v => v.DType));
-            inputs = inputs.Select((v, i) =>
+            ArgumentNullException.ThrowIfNull(inputs[i], nameof(inputs));
+            if (inputs[i] is Constant { IsWeak: true }) { anyWeak = true; continue; }
+            if (select && i == 0) continue;
+            target = target is { } t ? DTypes.Upcast(t, inputs[i].DType) : inputs[i].DType;
+        }
+        if (anyWeak && target is { } to)
+        {
+            var typed = new Variable[inputs.Length];
+            for (int i = 0; i < inputs.Length; i++)
             {
-                if (v is not Constant { IsWeak: true } w) return v;
-                if (op.Typing == ScalarTyping.Select && i == 0) return w.As(DType.Bool);
-                var t = w.DType.IsFloat() && !target.IsFloat() ? FloatXSetting.Value
-                    : target == DType.Bool && w.ScalarValue is not (0 or 1) ? DType.Int64
-                    : target;
-                return (Variable)w.As(t);
-            }).ToArray();
+                if (inputs[i] is not Constant { IsWeak: true } w) { typed[i] = inputs[i]; continue; }
+                var t = select && i == 0 ? DType.Bool
+                    : w.DType.IsFloat() && !to.IsFloat() ? FloatXSetting.Value
+                    : to == DType.Bool && w.ScalarValue is not (0 or 1) ? DType.Int64
+                    : to;
+                typed[i] = w.As(t);
+            }
+            inputs = typed;
         }
         return Apply.Make(new Elemwise(op), inputs);
     }

@@ -12,6 +12,7 @@ public sealed class Apply
     private Apply(Op op, Variable[] inputs, TensorType type, string? name)
     {
         Op = op;
+        InputArray = inputs;
         Inputs = inputs;
         Output = new Variable(type, name, this);
     }
@@ -19,6 +20,9 @@ public sealed class Apply
     public Op Op { get; }
 
     public IReadOnlyList<Variable> Inputs { get; }
+
+    /// <summary>The inputs as the array the node owns that <see cref="Inputs"/> reads, for the node table's comparisons without an interface call.</summary>
+    internal Variable[] InputArray { get; }
 
     public Variable Output { get; }
 

@@ -10,6 +10,8 @@ namespace Symbolic;
 public sealed class Constant : Variable
 {
     private static readonly ConcurrentDictionary<string, WeakReference<Constant>> Interned = new();
+    private static int insertsSinceSweep;
+    private static int entriesAfterSweep;
 
     private Constant(NDArray value, bool weak, double exact, string? name)
         : base(new TensorType(value.DType, value.Shape.Select(d => (int?)d).ToArray()), name, null)
@@ -45,9 +47,16 @@ public sealed class Constant : Variable
             if (Interned.TryGetValue(key, out w) && w.TryGetTarget(out c)) return c;
             c = new Constant(value, weak, exact, null) { Key = key };
             Interned[key] = new WeakReference<Constant>(c);
-            if (Interned.Count % 4096 == 0)
+            // Swept when the inserts since the last sweep reach half the entries then left, so the table stays
+            // proportional to the live constants at amortized constant cost. (ConcurrentDictionary.Count takes
+            // every lock of the dictionary, so it is not asked on each insert.)
+            if (++insertsSinceSweep >= Math.Max(4096, entriesAfterSweep / 2))
+            {
                 foreach (var kv in Interned)
                     if (!kv.Value.TryGetTarget(out _)) Interned.TryRemove(kv.Key, out _);
+                insertsSinceSweep = 0;
+                entriesAfterSweep = Interned.Count;
+            }
             return c;
         }
     }

@@ -30,11 +30,87 @@ internal sealed class ExpressionBuilder
 
     public string Text => text;
 
-    /// <summary>The graph for <paramref name="node"/>.</summary>
+    /// <summary>
+    /// What each syntax node built: its graph, or the error building it raised. Keyed by identity
+    /// (syntax records compare by value, which for a deep tree would itself recurse).
+    /// </summary>
+    private readonly Dictionary<Syntax, (Variable? Value, Exception? Error)> built = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// The graph for <paramref name="node"/>. Built bottom-up from an explicit work list, so the
+    /// depth of the tree is no question of the call stack: every operand is built (or has failed)
+    /// before the node over it, and a node's own code (here or in <see cref="FunctionTable"/>)
+    /// then finds its operands ready through this same method.
+    /// </summary>
     public Variable Build(Syntax node)
     {
-        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
-            throw Error(node, "the expression is nested too deeply", "; split it into parts and parse them one by one");
+        if (!built.ContainsKey(node)) BuildBelow(node);
+        var (value, error) = built[node];
+        if (error is not null) throw error;
+        return value!;
+    }
+
+    /// <summary>
+    /// Builds every node under <paramref name="root"/> not built yet, operands first, left to right.
+    /// An operand's error is kept, not raised: a call may read that operand as a literal (a dtype
+    /// name, an axis) and never ask for its graph. A node whose own code asks for a failed operand
+    /// fails with that operand's error, as building it recursively would.
+    /// </summary>
+    private void BuildBelow(Syntax root)
+    {
+        var work = new Stack<(Syntax Node, bool OperandsReady)>();
+        work.Push((root, false));
+        while (work.Count > 0)
+        {
+            var (node, ready) = work.Pop();
+            if (built.ContainsKey(node)) continue;
+            if (!ready)
+            {
+                work.Push((node, true));
+                var operands = Operands(node);
+                for (int i = operands.Count - 1; i >= 0; i--)
+                    if (!built.ContainsKey(operands[i])) work.Push((operands[i], false));
+                continue;
+            }
+            // Unary and binary nodes ask for their operands first, in order: a failed one is this
+            // node's error without raising it again (a 100,000-term sum would raise it at every term).
+            if (node is NegateSyntax or BinarySyntax or IndexSyntax && FirstError(Operands(node)) is { } failed)
+            {
+                built[node] = (null, failed);
+                continue;
+            }
+            try
+            {
+                built[node] = (BuildNode(node), null);
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or InsufficientExecutionStackException))
+            {
+                built[node] = (null, e);
+            }
+        }
+    }
+
+    private Exception? FirstError(IReadOnlyList<Syntax> operands)
+    {
+        foreach (var o in operands)
+            if (built[o].Error is { } e) return e;
+        return null;
+    }
+
+    /// <summary>The syntax nodes whose graphs <paramref name="node"/>'s own code may ask for, in the order it asks.</summary>
+    private static IReadOnlyList<Syntax> Operands(Syntax node) => node switch
+    {
+        NegateSyntax n => [n.Operand],
+        BinarySyntax b => [b.Left, b.Right],
+        CallSyntax c => c.Arguments,
+        ListSyntax l => l.Items,
+        IndexSyntax ix => [ix.Target], // index entries are integer literals, read as such
+        _ => [],
+    };
+
+    /// <summary>One node's graph, its operands already built.</summary>
+    private Variable BuildNode(Syntax node)
+    {
         switch (node)
         {
             case NumberSyntax n:
@@ -47,7 +123,11 @@ internal sealed class ExpressionBuilder
                 return Guard(n, () => TensorMath.Neg(operand));
             }
             case BinarySyntax b:
-                return BuildLeftChain(b);
+            {
+                var left = Build(b.Left);
+                var right = Build(b.Right);
+                return Guard(b, () => Binary(b.Operator, left, right));
+            }
             case CallSyntax c:
                 return FunctionTable.Call(this, c);
             case IndexSyntax ix:
@@ -63,30 +143,6 @@ internal sealed class ExpressionBuilder
             default:
                 throw new InvalidOperationException($"Unknown syntax node {node.GetType().Name}.");
         }
-    }
-
-    /// <summary>
-    /// A binary node and the binary nodes down its left side (a + b + c + ... nests to the left),
-    /// built bottom-up in a loop, so that long sums and products need no deep recursion.
-    /// </summary>
-    private Variable BuildLeftChain(BinarySyntax top)
-    {
-        var spine = new Stack<BinarySyntax>();
-        Syntax node = top;
-        while (node is BinarySyntax b)
-        {
-            spine.Push(b);
-            node = b.Left;
-        }
-        var acc = Build(node);
-        while (spine.Count > 0)
-        {
-            var b = spine.Pop();
-            var left = acc;
-            var right = Build(b.Right);
-            acc = Guard(b, () => Binary(b.Operator, left, right));
-        }
-        return acc;
     }
 
     private static Variable Binary(string op, Variable a, Variable b) => op switch

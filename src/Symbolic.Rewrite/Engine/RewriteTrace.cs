@@ -46,24 +46,86 @@ public sealed class RewriteTrace
         if (noted.Add(note)) notes.Add(note);
     }
 
-    /// <summary>The steps that produced <paramref name="v"/> or a node it is computed from.</summary>
+    /// <summary>
+    /// The steps that produced <paramref name="v"/> or a node it is computed from, in the order they fired.
+    /// Linear in the nodes the trace and <paramref name="v"/> reach: each node joins each set below once.
+    /// </summary>
     public IEnumerable<RewriteStep> Explain(Variable v)
     {
+        ArgumentNullException.ThrowIfNull(v);
         // A step matters if its result is in the final graph or under a node that a later step
         // that matters rewrote, or if its result contains such a node (it was rewritten further inside).
-        var final = new HashSet<Variable>(GraphWalk.Variables([v]), ReferenceEqualityComparer.Instance);
-        var rewrittenLater = new HashSet<Variable>(ReferenceEqualityComparer.Instance);
+        // Walking back from the last step: `final` is every node the steps chosen so far (and v) are
+        // computed from, closed downwards; `containsRewritten` is every node that is, or is computed
+        // from, a node a chosen step rewrote, closed upwards over the consumers of every graph the
+        // trace names. A step's result is checked against both in constant time.
+        var consumers = Consumers(v);
+        var final = new HashSet<Variable>(ReferenceEqualityComparer.Instance);
+        var containsRewritten = new HashSet<Variable>(ReferenceEqualityComparer.Instance);
+        var work = new Stack<Variable>();
+        AddBelow(v);
         var chosen = new List<RewriteStep>();
         for (int i = steps.Count - 1; i >= 0; i--)
         {
             var s = steps[i];
-            if (!final.Contains(s.After) && !GraphWalk.Variables([s.After]).Any(rewrittenLater.Contains)) continue;
+            if (!final.Contains(s.After) && !containsRewritten.Contains(s.After)) continue;
             chosen.Add(s);
-            rewrittenLater.Add(s.Before);
-            final.UnionWith(GraphWalk.Variables([s.Before]));
+            AddAbove(s.Before);
+            AddBelow(s.Before);
         }
         chosen.Reverse();
         return chosen;
+
+        void AddBelow(Variable root)
+        {
+            if (!final.Add(root)) return; // already there, and so is all it is computed from
+            work.Push(root);
+            while (work.Count > 0)
+                if (work.Pop().Owner is { } node)
+                    foreach (var input in node.Inputs)
+                        if (final.Add(input)) work.Push(input);
+        }
+
+        void AddAbove(Variable root)
+        {
+            if (!containsRewritten.Add(root)) return; // already there, and so is every node computed from it
+            work.Push(root);
+            while (work.Count > 0)
+                if (consumers.TryGetValue(work.Pop(), out var users))
+                    foreach (var user in users)
+                        if (containsRewritten.Add(user)) work.Push(user);
+        }
+    }
+
+    /// <summary>For every variable of the graphs of <paramref name="v"/> and of every step, the variables that read it.</summary>
+    private Dictionary<Variable, List<Variable>> Consumers(Variable v)
+    {
+        var consumers = new Dictionary<Variable, List<Variable>>(ReferenceEqualityComparer.Instance);
+        var seen = new HashSet<Variable>(ReferenceEqualityComparer.Instance);
+        var work = new Stack<Variable>();
+        void Walk(Variable root)
+        {
+            if (!seen.Add(root)) return;
+            work.Push(root);
+            while (work.Count > 0)
+            {
+                var user = work.Pop();
+                if (user.Owner is not { } node) continue;
+                foreach (var input in node.Inputs)
+                {
+                    if (!consumers.TryGetValue(input, out var list)) consumers[input] = list = [];
+                    list.Add(user);
+                    if (seen.Add(input)) work.Push(input);
+                }
+            }
+        }
+        Walk(v);
+        foreach (var s in steps)
+        {
+            Walk(s.Before);
+            Walk(s.After);
+        }
+        return consumers;
     }
 
     /// <summary>How many times each rule fired.</summary>
