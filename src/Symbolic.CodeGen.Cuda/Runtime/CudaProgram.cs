@@ -22,6 +22,8 @@ public sealed class CudaProgram : IDisposable
     private readonly bool[] perCall;
     private readonly int[] slotDTypeSize;
     private readonly DType[] slotDType;
+    private readonly List<DeviceBuffer> spare = new();
+    private readonly int spareLimit;
     private int disposed;
 
     /// <param name="device">Where it runs.</param>
@@ -42,6 +44,7 @@ public sealed class CudaProgram : IDisposable
         foreach (var step in module.Steps)
             if (step is ViewStep v) baseOf[v.Slot] = baseOf[v.Base];
         foreach (var slot in schedule.OutputSlots.Skip(outputCount)) perCall[baseOf[slot]] = true;
+        spareLimit = 2 * (schedule.OutputSlots.Count - outputCount);
         image = device.LoadModule(ptx);
         try
         {
@@ -167,7 +170,7 @@ public sealed class CudaProgram : IDisposable
         DeviceBuffer b;
         if (perCall[slot])
         {
-            b = Device.Allocate(dtype, Math.Max(count, 1));
+            b = TakeSpare(dtype, Math.Max(count, 1)) ?? Device.Allocate(dtype, Math.Max(count, 1));
             f.Temporary.Add(b);
         }
         else if (Module.Buffers.Storage[slot] == StorageKind.Pooled && Module.Buffers.BufferOf[slot] is >= 0 and var buffer)
@@ -336,7 +339,7 @@ public sealed class CudaProgram : IDisposable
         if (owner is not null && layout.IsContiguous && layout.Offset == 0 && owner.Count == Math.Max(count, 1))
         {
             f.Temporary.Remove(owner);
-            return new DeviceResident(owner, shapes[slot]);
+            return new DeviceResident(owner, shapes[slot], Recycle);
         }
         var copy = Device.Allocate(slotDType[slot], Math.Max(count, 1));
         try
@@ -351,7 +354,34 @@ public sealed class CudaProgram : IDisposable
             copy.Dispose();
             throw;
         }
-        return new DeviceResident(copy, shapes[slot]);
+        return new DeviceResident(copy, shapes[slot], Recycle);
+    }
+
+    /// <summary>A buffer an earlier update's value no longer needs, of exactly this size, or null.</summary>
+    private DeviceBuffer? TakeSpare(DType dtype, long count)
+    {
+        lock (spare)
+        {
+            int at = spare.FindIndex(b => b.DType == dtype && b.Count == count);
+            if (at < 0) return null;
+            var b = spare[at];
+            spare.RemoveAt(at);
+            return b;
+        }
+    }
+
+    /// <summary>Takes back the buffer of a device copy that no variable and no call holds any more.</summary>
+    private void Recycle(DeviceBuffer b)
+    {
+        lock (spare)
+        {
+            if (Volatile.Read(ref disposed) == 0 && spare.Count < spareLimit)
+            {
+                spare.Add(b);
+                return;
+            }
+        }
+        b.Dispose();
     }
 
     /// <summary>Frees the module, the constants and every pooled frame's device memory.</summary>
@@ -359,6 +389,11 @@ public sealed class CudaProgram : IDisposable
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0) return;
         while (frames.TryTake(out var f)) f.Dispose();
+        lock (spare)
+        {
+            foreach (var b in spare) b.Dispose();
+            spare.Clear();
+        }
         foreach (var c in constants) c.Dispose();
         image.Dispose();
     }
