@@ -55,7 +55,7 @@ public static class CudaProbe
             var name = CudaDriver.ErrorName(r);
             var text = CudaDriver.ErrorText(r);
             return new(library, r, 0,
-                $"The CUDA driver {library} was found, but cuInit failed with {name} ({r}){(text is null ? "" : ": " + text)}{(r == CudaErrors.NoDevice ? " (no CUDA device is present)" : "")}.");
+                $"The CUDA driver {library} was found, but cuInit failed with {name} ({r}){(text is null ? "" : ": " + text)}{(r == CudaErrors.NoDevice && text is null ? ": no CUDA device is present" : "")}.");
         }
         int n = 0;
         r = CudaDriver.cuDeviceGetCount(&n);
