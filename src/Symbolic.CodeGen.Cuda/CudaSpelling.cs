@@ -1,14 +1,20 @@
+using Symbolic.CodeGen.Cuda.Render;
 using Symbolic.Ops;
 
 namespace Symbolic.CodeGen.Cuda;
 
 /// <summary>
-/// How CUDA C spells each scalar op on one element, for the CUDA renderer (issue: the CUDA
-/// backend). Templates: <c>{0}</c>, <c>{1}</c>, <c>{2}</c> are the operands, already converted
-/// to the type the op reads; <c>{f}</c> is the <c>f</c> suffix of single-precision functions.
-/// These spellings came with the op catalogue and are not yet checked against NVRTC: integer
-/// <c>abs</c> and <c>sign</c>, NaN-propagating <c>max</c>/<c>min</c> and <c>sign(NaN)</c> need
-/// dtype-aware forms before the renderer uses them.
+/// How CUDA C spells each scalar op on one element, for the CUDA renderer. Templates: <c>{0}</c>,
+/// <c>{1}</c>, <c>{2}</c> are the operands, already converted to the type the op reads
+/// (<see cref="ScalarOp.OperandType"/>); <c>{f}</c> is the <c>f</c> suffix of single-precision
+/// functions, empty in double precision. Where one spelling cannot be right for every dtype, the
+/// template calls an overloaded <c>sym_*</c> function of the module's prelude
+/// (<see cref="CudaPrelude"/>), which has a form per type: integer <c>abs</c> and <c>sign</c> are
+/// integer arithmetic, not <c>fabs</c>/<c>copysign</c>; <c>maximum</c>, <c>minimum</c> and
+/// <c>clip</c> propagate NaN as NumPy does (CUDA's <c>fmax</c> would drop it); <c>sign(NaN)</c> is
+/// NaN and <c>sign(±0)</c> is ±0; <c>sigmoid</c> and <c>softplus</c> never overflow, and
+/// <c>log1p</c>/<c>expm1</c> are CUDA's accurate functions. Casts are conversions
+/// (<see cref="CudaTypes.Convert"/>).
 /// </summary>
 public static class CudaSpelling
 {
@@ -19,8 +25,8 @@ public static class CudaSpelling
         ["mul"] = "{0} * {1}",
         ["true_div"] = "{0} / {1}",
         ["pow"] = "pow{f}({0}, {1})",
-        ["maximum"] = "max({0}, {1})",
-        ["minimum"] = "min({0}, {1})",
+        ["maximum"] = "sym_max({0}, {1})",
+        ["minimum"] = "sym_min({0}, {1})",
         ["neg"] = "-{0}",
         ["exp"] = "exp{f}({0})",
         ["log"] = "log{f}({0})",
@@ -28,16 +34,16 @@ public static class CudaSpelling
         ["expm1"] = "expm1{f}({0})",
         ["sqrt"] = "sqrt{f}({0})",
         ["sqr"] = "{0} * {0}",
-        ["abs"] = "fabs{f}({0})",
-        ["sign"] = "copysign{f}(({0}) != 0, {0})",
+        ["abs"] = "sym_abs({0})",
+        ["sign"] = "sym_sign({0})",
         ["tanh"] = "tanh{f}({0})",
-        ["sigmoid"] = "(1 / (1 + exp{f}(-({0}))))",
-        ["softplus"] = "(({0}) > 0 ? ({0}) + log1p{f}(exp{f}(-({0}))) : log1p{f}(exp{f}({0})))",
-        ["relu"] = "(({0}) < 0 ? 0 : ({0}))",
+        ["sigmoid"] = "sym_sigmoid({0})",
+        ["softplus"] = "sym_softplus({0})",
+        ["relu"] = "sym_relu({0})",
         ["sin"] = "sin{f}({0})",
         ["cos"] = "cos{f}({0})",
-        ["floor"] = "floor{f}({0})",
-        ["ceil"] = "ceil{f}({0})",
+        ["floor"] = "sym_floor({0})",
+        ["ceil"] = "sym_ceil({0})",
         ["eq"] = "{0} == {1}",
         ["neq"] = "{0} != {1}",
         ["lt"] = "{0} < {1}",
@@ -46,9 +52,9 @@ public static class CudaSpelling
         ["ge"] = "{0} >= {1}",
         ["and"] = "{0} && {1}",
         ["or"] = "{0} || {1}",
-        ["isfinite"] = "isfinite((double)({0}))",
+        ["isfinite"] = "sym_isfinite({0})",
         ["not"] = "!{0}",
-        ["clip"] = "min(max({0}, {1}), {2})",
+        ["clip"] = "sym_clip({0}, {1}, {2})",
         ["switch"] = "{0} ? {1} : {2}",
         ["second"] = "{1}",
     };
@@ -57,4 +63,24 @@ public static class CudaSpelling
         op.Typing == ScalarTyping.Fixed ? "{0}"
         : Table.TryGetValue(op.Name, out var t) ? t
         : throw new NotSupportedException($"The CUDA backend has no spelling for the scalar op {op.Name}.");
+
+    /// <summary>The scalar ops of the catalogue with no spelling here (a test holds it empty).</summary>
+    public static IEnumerable<string> Missing => ScalarOps.All.Select(o => o.Name).Where(n => !Table.ContainsKey(n));
+
+    /// <summary>
+    /// The scalar op applied to values of the given dtypes: each operand converted to the type the
+    /// op reads, the template filled in, the result converted to <paramref name="outType"/>.
+    /// </summary>
+    public static string Expression(ScalarOp op, IReadOnlyList<DType> types, DType outType, IReadOnlyList<string> values)
+    {
+        var compute = op.ComputeType(types);
+        var text = Template(op).Replace("{f}", compute == DType.Float32 ? "f" : "");
+        for (int j = 0; j < values.Count; j++)
+            text = text.Replace("{" + j + "}", Parenthesize(CudaTypes.Convert(values[j], types[j], op.OperandType(j, types))));
+        var from = op.TemplateResultType(types);
+        return from == outType ? text : CudaTypes.Convert("(" + text + ")", from, outType);
+    }
+
+    /// <summary>An operand as it can stand inside any template: a bare name as it is, anything else in parentheses.</summary>
+    private static string Parenthesize(string e) => e.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? e : "(" + e + ")";
 }

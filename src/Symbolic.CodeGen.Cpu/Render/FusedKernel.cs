@@ -108,21 +108,7 @@ internal static class FusedKernel
     internal static string Describe(PlanStep step) => Describe(step.Loop!, j => $"n{step.Loop!.Operands[j].Slot}");
 
     /// <summary>A loop IR's result as one expression, each operand named by <paramref name="operand"/>.</summary>
-    internal static string Describe(LoopKernel k, Func<int, string> operand)
-    {
-        var text = new string[k.Body.Count];
-        for (int i = 0; i < k.Body.Count; i++)
-        {
-            var t = k.Body[i] switch
-            {
-                LoadInstr l => operand(l.Operand),
-                ApplyInstr a => $"{a.Node.Op.Name}({string.Join(", ", a.Args.Select(x => text[x]))})",
-                _ => "?",
-            };
-            text[i] = t.Length > 160 ? t[..160] + "..." : t;
-        }
-        return text[k.Result];
-    }
+    internal static string Describe(LoopKernel k, Func<int, string> operand) => k.Describe(operand);
 
     /// <summary>The scalar op applied to loaded operands: each converted to the type the op reads, the result to the output type.</summary>
     public static string Expression(ScalarOp op, DType[] types, DType outType, string[] load)

@@ -76,3 +76,11 @@ public sealed record ScalarArg(double Constant, DType DType) : LaunchArg
 {
     public override long Value(Func<int, SlotLayout> layoutOf) => (long)Constant;
 }
+
+/// <summary>
+/// A pointer to a device <c>int</c> that the executor owns (one per call in flight), sets to 0
+/// before the call's first launch and reads after its last: a kernel that meets an index out of
+/// range (Take and its gradient) stores 1 there and writes nothing for that element. Nonzero after
+/// the call: raise <see cref="IndexOutOfRangeException"/> (no update is published).
+/// </summary>
+public sealed record ErrorFlag : LaunchArg;

@@ -32,4 +32,21 @@ public sealed record LoopKernel(int Rank, DType OutType, IReadOnlyList<LoopOpera
 {
     /// <summary>Every dtype a value of the body takes, operands included.</summary>
     public IEnumerable<DType> ValueTypes => Body.Select(i => i.DType).Concat(Operands.Select(o => o.DType)).Append(OutType);
+
+    /// <summary>The result as one expression of op names, for comments and reports, each operand named by <paramref name="operand"/> (long subexpressions cut at 160 characters).</summary>
+    public string Describe(Func<int, string> operand)
+    {
+        var text = new string[Body.Count];
+        for (int i = 0; i < Body.Count; i++)
+        {
+            var t = Body[i] switch
+            {
+                LoadInstr l => operand(l.Operand),
+                ApplyInstr a => $"{a.Node.Op.Name}({string.Join(", ", a.Args.Select(x => text[x]))})",
+                _ => "?",
+            };
+            text[i] = t.Length > 160 ? t[..160] + "..." : t;
+        }
+        return text[Result];
+    }
 }

@@ -118,7 +118,14 @@ public sealed class Function : IDisposable
     public static EmitResult Emit(Variable[] inputs, Variable[] outputs, CompileOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Device == Device.Cuda) throw CudaUnavailable("Function.Emit");
+        if (options.Device == Device.Cuda)
+        {
+            // Rendering needs no device: the graph is rewritten and lowered as for any backend,
+            // then spelled in CUDA C, and compiled to PTX where NVRTC loads (null where it does not).
+            var (_, _, cudaSchedule, _) = Prepare(inputs, outputs, null, options with { Device = Device.Cpu });
+            var emitted = Symbolic.CodeGen.Cuda.CudaEmitter.Emit(cudaSchedule, options.Fusion);
+            return new EmitResult(emitted.Module.Kernels.Select(k => new Kernel(k.Name, "cuda", k.Source)).ToArray(), emitted.Module.Source, emitted.Ptx);
+        }
         var (_, _, schedule, _) = Prepare(inputs, outputs, null, options);
         var rendered = CpuProgram.Render(schedule, options.Fusion, options.Profile || options.NanGuard);
         return new EmitResult(rendered.Kernels.Select(k => new Kernel(k.Name, "csharp", k.Source)).ToArray(), rendered.Source, null);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
+using Symbolic.CodeGen;
 using Symbolic.CodeGen.Cpu.Compile;
 using Symbolic.CodeGen.Cpu.Runtime;
 

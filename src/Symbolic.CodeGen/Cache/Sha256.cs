@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace Symbolic.CodeGen.Cpu.Compile;
+namespace Symbolic.CodeGen;
 
 /// <summary>
 /// SHA-256 (FIPS 180-4) in managed code, for cache keys and entry checksums. The platform's

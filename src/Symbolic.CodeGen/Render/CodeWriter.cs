@@ -1,8 +1,8 @@
 using System.Text;
 
-namespace Symbolic.CodeGen.Cpu.Render;
+namespace Symbolic.CodeGen;
 
-/// <summary>Indented text, one line at a time.</summary>
+/// <summary>Indented text, one line at a time: how every renderer writes its source.</summary>
 internal sealed class CodeWriter
 {
     private readonly StringBuilder sb = new();

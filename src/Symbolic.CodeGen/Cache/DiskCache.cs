@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Symbolic.CodeGen.Cpu.Compile;
+namespace Symbolic.CodeGen;
 
 /// <summary>
 /// A directory of compiled artifacts (a C# program's assembly, a CUDA module's PTX), each a byte
