@@ -24,6 +24,7 @@ public sealed class CudaProgram : IDisposable
     private readonly DType[] slotDType;
     private readonly List<DeviceBuffer> spare = new();
     private readonly int spareLimit;
+    private readonly bool checksIndices;
     private int disposed;
 
     /// <param name="device">Where it runs.</param>
@@ -45,6 +46,7 @@ public sealed class CudaProgram : IDisposable
             if (step is ViewStep v) baseOf[v.Slot] = baseOf[v.Base];
         foreach (var slot in schedule.OutputSlots.Skip(outputCount)) perCall[baseOf[slot]] = true;
         spareLimit = 2 * (schedule.OutputSlots.Count - outputCount);
+        checksIndices = module.Steps.Select(s => s as KernelLaunch ?? (s as ViewStep)?.Copy).Any(k => k is not null && k.Args.Any(a => a is ErrorFlag));
         image = device.LoadModule(ptx);
         try
         {
@@ -98,8 +100,16 @@ public sealed class CudaProgram : IDisposable
         try
         {
             BindInputs(f, args, shared, shapes);
+            if (checksIndices) f.Stream.Zero(f.ErrorFlag(Device).Pointer, sizeof(int));
             foreach (var step in Module.Steps) Execute(f, step, shapes);
             f.Stream.Synchronize();
+            if (checksIndices)
+            {
+                var flag = new int[1];
+                f.ErrorFlag(Device).CopyTo(flag, 0, 1, f.Stream);
+                if (flag[0] != 0)
+                    throw new IndexOutOfRangeException("An index given to take (or its gradient) is out of range for the array it indexes; nothing was updated.");
+            }
             var outputs = new NDArray[outputCount];
             for (int i = 0; i < outputCount; i++)
             {
@@ -232,6 +242,8 @@ public sealed class CudaProgram : IDisposable
         {
             case SlotPointer p:
                 return (long)(f.Pointer[p.Slot] + (ulong)(f.Layout[p.Slot].Offset * slotDTypeSize[p.Slot]));
+            case ErrorFlag:
+                return (long)f.ErrorFlag(Device).Pointer;
             case ScalarArg s:
                 long cell = 0;
                 var bytes = MemoryMarshal.AsBytes(new Span<long>(ref cell));

@@ -25,6 +25,11 @@ internal sealed class DeviceFrame : IDisposable
 
     public CudaStream Stream { get; }
 
+    /// <summary>The device int that kernels set when they meet an index out of range (<see cref="ErrorFlag"/>), made on first use.</summary>
+    public DeviceBuffer ErrorFlag(CudaDevice device) => errorFlag ??= device.Allocate(DType.Int32, 1);
+
+    private DeviceBuffer? errorFlag;
+
     /// <summary>cuBLAS on this frame's stream, made on first use.</summary>
     public CublasContext Blas => blas ??= new CublasContext(Stream);
 
@@ -75,6 +80,7 @@ internal sealed class DeviceFrame : IDisposable
         foreach (var b in Scratch) b?.Dispose();
         foreach (var b in Kept) b?.Dispose();
         blas?.Dispose();
+        errorFlag?.Dispose();
         Stream.Dispose();
     }
 }

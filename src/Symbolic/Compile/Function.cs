@@ -182,9 +182,27 @@ public sealed class Function : IDisposable
     }
 
     /// <summary>Renders the schedule to CUDA, compiles it with NVRTC for the device's architecture and loads it.</summary>
-    private static Symbolic.CodeGen.Cuda.Runtime.CudaProgram CompileCuda(Schedule schedule, CompileOptions options, int outputCount) =>
-        throw new DeviceUnavailableException(
-            $"A CUDA device answers ({Symbolic.CodeGen.Cuda.Runtime.CudaDevice.Default.Name}), but this build has no CUDA renderer yet: compile for Device.Cpu.");
+    private static Symbolic.CodeGen.Cuda.Runtime.CudaProgram CompileCuda(Schedule schedule, CompileOptions options, int outputCount)
+    {
+        var device = Symbolic.CodeGen.Cuda.Runtime.CudaDevice.Default;
+        var (major, minor) = device.ComputeCapability;
+        Symbolic.CodeGen.Cuda.CudaEmitted emitted;
+        try
+        {
+            emitted = Symbolic.CodeGen.Cuda.CudaEmitter.Emit(schedule, options.Fusion, Symbolic.CodeGen.Cuda.Native.Nvrtc.Architecture(major, minor));
+        }
+        catch (Symbolic.CodeGen.Cuda.Native.NvrtcException) when (major >= 8)
+        {
+            // An NVRTC older than the device knows no compute_{major}{minor}: PTX for compute_80 is JIT-compiled for it by the driver.
+            emitted = Symbolic.CodeGen.Cuda.CudaEmitter.Emit(schedule, options.Fusion, Symbolic.CodeGen.Cuda.Native.Nvrtc.DefaultArchitecture);
+        }
+        if (emitted.Ptx is null)
+            throw new DeviceUnavailableException($"A CUDA device answers ({device.Name}), but its kernels cannot be compiled: {emitted.WhyNoPtx}");
+        if (emitted.Module.Steps.Any(s => s is Symbolic.CodeGen.Cuda.Render.GemmStep) && !Symbolic.CodeGen.Cuda.Runtime.CublasContext.IsAvailable)
+            throw new DeviceUnavailableException(
+                $"A CUDA device answers ({device.Name}), but the function has matrix products and cuBLAS was not found: {Symbolic.CodeGen.Cuda.Native.CudaLibraries.NotFound(Symbolic.CodeGen.Cuda.Native.CudaLibraries.Cublas)}.");
+        return new Symbolic.CodeGen.Cuda.Runtime.CudaProgram(device, emitted.Module, emitted.Ptx, outputCount);
+    }
 
     private static DeviceUnavailableException CudaUnavailable(string what) => new(
         $"{what} with Device.Cuda: no CUDA backend is available in this build (the CUDA renderer is not written yet), " +
