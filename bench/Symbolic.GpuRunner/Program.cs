@@ -29,6 +29,10 @@ public static class Program
             Console.Error.WriteLine($"Unknown arguments: {string.Join(" ", args)}. Try --help.");
             return 2;
         }
+        // The host side of the checks (the reference interpreter) first: it must work in this single file.
+        var seed = GpuChecks.SeedGraph();
+        var (loss, _, _) = GpuChecks.SeedStepOnHost(seed, seed.W1.Value, seed.W2.Value);
+        Console.WriteLine($"interpreter    : ok (seed network's first loss {loss.Item<float>():F6})");
         var probe = CudaProbe.Result;
         Console.WriteLine($"driver library : {probe.Library ?? "(none)"}");
         if (!probe.Available)
