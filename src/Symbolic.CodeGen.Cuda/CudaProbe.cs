@@ -1,20 +1,34 @@
-using System.Runtime.InteropServices;
+using Symbolic.CodeGen.Cuda.Native;
 
 namespace Symbolic.CodeGen.Cuda;
 
+/// <summary>What the probe found: the driver library, cuInit's answer, and the devices.</summary>
+/// <param name="Library">The driver library file that loaded, or null where none did.</param>
+/// <param name="InitResult">cuInit's CUresult (null where it was not called).</param>
+/// <param name="DeviceCount">Devices the driver counts (0 where it was not asked).</param>
+/// <param name="Problem">Null when a device answers; otherwise what was looked for and what answered.</param>
+public sealed record CudaProbeResult(string? Library, int? InitResult, int DeviceCount, string? Problem)
+{
+    public bool Available => Problem is null;
+}
+
 /// <summary>
-/// Looks for a usable CUDA driver and device: loads the driver library, calls cuInit and counts
-/// devices, and says exactly what it found. Probing happens once per process.
+/// Looks for a usable CUDA driver and device through the project's library resolver
+/// (<see cref="CudaLibraries"/>): loads the driver library, calls cuInit and counts devices, and
+/// says exactly what was looked for and what answered. Probing happens once per process.
 /// </summary>
 public static class CudaProbe
 {
     /// <summary>The names tried for the driver library, in order.</summary>
-    public static readonly string[] DriverLibraries = ["libcuda.so.1", "libcuda.so", "nvcuda.dll"];
+    public static IReadOnlyList<string> DriverLibraries => CudaLibraries.Candidates(CudaLibraries.Driver);
 
-    private static readonly Lazy<string?> Problem = new(Probe);
+    private static readonly Lazy<CudaProbeResult> Found = new(Probe);
+
+    /// <summary>The probe's findings (computed once).</summary>
+    public static CudaProbeResult Result => Found.Value;
 
     /// <summary>Null when a CUDA device answers; otherwise what was looked for and what happened.</summary>
-    public static string? WhyUnavailable => Problem.Value;
+    public static string? WhyUnavailable => Result.Problem;
 
     /// <summary>Raises <see cref="DeviceUnavailableException"/> saying what was looked for, unless a device answers.</summary>
     public static void EnsureDevice()
@@ -22,35 +36,33 @@ public static class CudaProbe
         if (WhyUnavailable is { } why) throw new DeviceUnavailableException(why);
     }
 
-    private static unsafe string? Probe()
+    private static unsafe CudaProbeResult Probe()
     {
-        nint lib = 0;
-        foreach (var name in DriverLibraries)
-            if (NativeLibrary.TryLoad(name, out lib)) break;
-        if (lib == 0)
-            return $"No CUDA driver: none of {string.Join(", ", DriverLibraries)} could be loaded.";
-        if (!NativeLibrary.TryGetExport(lib, "cuInit", out var init) || !NativeLibrary.TryGetExport(lib, "cuDeviceGetCount", out var count))
-            return "The CUDA driver library was found but does not export cuInit and cuDeviceGetCount.";
-        int r = ((delegate* unmanaged<uint, int>)init)(0);
+        var (handle, library) = CudaLibraries.TryLoad(CudaLibraries.Driver);
+        if (handle == 0)
+            return new(null, null, 0, $"No CUDA driver: {CudaLibraries.NotFound(CudaLibraries.Driver)}.");
+        int r;
+        try
+        {
+            r = CudaDriver.cuInit(0);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return new(library, null, 0, $"The CUDA driver library {library} was found but does not export cuInit.");
+        }
         if (r != 0)
-            return $"The CUDA driver was found, but cuInit failed with {ErrorName(r)} ({r}){(r == 100 ? ": no CUDA device is present" : "")}.";
+        {
+            var name = CudaDriver.ErrorName(r);
+            var text = CudaDriver.ErrorText(r);
+            return new(library, r, 0,
+                $"The CUDA driver {library} was found, but cuInit failed with {name} ({r}){(text is null ? "" : ": " + text)}{(r == CudaErrors.NoDevice && text is null ? ": no CUDA device is present" : "")}.");
+        }
         int n = 0;
-        r = ((delegate* unmanaged<int*, int>)count)(&n);
-        if (r != 0) return $"cuDeviceGetCount failed with {ErrorName(r)} ({r}).";
-        return n == 0 ? "The CUDA driver reports no devices." : null;
+        r = CudaDriver.cuDeviceGetCount(&n);
+        if (r != 0)
+            return new(library, 0, 0, $"The CUDA driver {library} initialized, but cuDeviceGetCount failed with {CudaDriver.ErrorName(r)} ({r}).");
+        return n == 0
+            ? new(library, 0, 0, $"The CUDA driver {library} initialized but reports no devices.")
+            : new(library, 0, n, null);
     }
-
-    private static string ErrorName(int code) => code switch
-    {
-        1 => "CUDA_ERROR_INVALID_VALUE",
-        2 => "CUDA_ERROR_OUT_OF_MEMORY",
-        3 => "CUDA_ERROR_NOT_INITIALIZED",
-        34 => "CUDA_ERROR_STUB_LIBRARY",
-        35 => "CUDA_ERROR_INSUFFICIENT_DRIVER",
-        100 => "CUDA_ERROR_NO_DEVICE",
-        101 => "CUDA_ERROR_INVALID_DEVICE",
-        304 => "CUDA_ERROR_OPERATING_SYSTEM",
-        999 => "CUDA_ERROR_UNKNOWN",
-        _ => "CUDA error",
-    };
 }

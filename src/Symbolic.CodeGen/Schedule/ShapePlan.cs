@@ -40,7 +40,32 @@ public sealed class ShapePlan
             shapes[i] = inputs[i].Shape;
             if (IsIntScalar(schedule.Inputs[i]) && inputs[i].Size == 1) values[i] = (long)inputs[i].GetDouble(0);
         }
-        int at = inputs.Count;
+        known = values;
+        return Finish(shapes, values, inputs.Count);
+    }
+
+    /// <summary>
+    /// Shapes by slot from the inputs' shapes alone, for inputs whose data is not on the host (a
+    /// device's copy of a shared variable): <paramref name="scalar"/> gives the value of input
+    /// <c>i</c> where it is an integer scalar (it is asked for no other input).
+    /// </summary>
+    public int[][] Run(IReadOnlyList<int[]> inputShapes, Func<int, long?> scalar)
+    {
+        if (inputShapes.Count != schedule.Inputs.Count)
+            throw new ArgumentException($"The program reads {schedule.Inputs.Count} arrays; {inputShapes.Count} were given.", nameof(inputShapes));
+        var shapes = new int[slotCount][];
+        var values = new long?[slotCount];
+        for (int i = 0; i < inputShapes.Count; i++)
+        {
+            shapes[i] = inputShapes[i];
+            if (IsIntScalar(schedule.Inputs[i]) && NDArray.ShapeSize(inputShapes[i]) == 1) values[i] = scalar(i);
+        }
+        return Finish(shapes, values, inputShapes.Count);
+    }
+
+    private int[][] Finish(int[][] shapes, long?[] values, int inputCount)
+    {
+        int at = inputCount;
         for (int c = 0; c < constantShapes.Length; c++, at++)
         {
             shapes[at] = constantShapes[c];
@@ -60,9 +85,11 @@ public sealed class ShapePlan
                 throw new ShapeMismatchException(step.Node, e.Message, e);
             }
         }
-        known = values;
         return shapes;
     }
+
+    /// <summary>Whether the shape pass reads input <paramref name="i"/>'s value (an integer scalar), not only its shape.</summary>
+    public bool ReadsValue(int i) => IsIntScalar(schedule.Inputs[i]);
 
     private static bool IsIntScalar(Variable v) => v.NDim == 0 && !v.DType.IsFloat();
 }

@@ -12,8 +12,13 @@ namespace Symbolic;
 /// parallel; a call with updates holds the shared variables it reads and writes for its whole
 /// duration, so its read-compute-write is atomic, and publishes its new values all at once: no
 /// call, with updates or without, sees some of them and not the others.
+/// <para>
+/// A function compiled for <see cref="Device.Cuda"/> holds device resources (its module, constants
+/// and scratch buffers): dispose it to free them at once. The shared variables it updates keep their
+/// new values on the device, copied to the host only when <see cref="SharedVariable.Value"/> is read.
+/// </para>
 /// </summary>
-public sealed class Function
+public sealed class Function : IDisposable
 {
     private readonly Variable[] inputs;
     private readonly int outputCount;
@@ -23,10 +28,14 @@ public sealed class Function
     private readonly int[] readSlot;
     private readonly SharedVariable[] publishOrder;
     private readonly int[] publishResult;
-    private readonly CpuProgram program;
+    private readonly CpuProgram? program;
+    private readonly Symbolic.CodeGen.Cuda.Runtime.CudaProgram? cuda;
+    private readonly Schedule schedule;
 
-    private Function(Variable[] inputs, int outputCount, SharedVariable[] updated, CpuProgram program, Variable[] optimized, RewriteTrace trace)
+    private Function(Variable[] inputs, int outputCount, SharedVariable[] updated, CpuProgram? program, Symbolic.CodeGen.Cuda.Runtime.CudaProgram? cuda, Variable[] optimized, RewriteTrace trace)
     {
+        this.cuda = cuda;
+        schedule = program?.Schedule ?? cuda!.Schedule;
         this.inputs = inputs;
         // Read-only wrappers: a caller casting these back to arrays must not change what Invoke checks.
         Inputs = Array.AsReadOnly(inputs);
@@ -37,13 +46,15 @@ public sealed class Function
         RewriteTrace = trace;
         gates = updated.Length == 0
             ? []
-            : program.Schedule.SharedInputs.Concat(updated).Distinct().OrderBy(s => s.Id).ToArray();
-        var shared = program.Schedule.SharedInputs;
+            : schedule.SharedInputs.Concat(updated).Distinct().OrderBy(s => s.Id).ToArray();
+        var shared = schedule.SharedInputs;
         readOrder = shared.Distinct().OrderBy(s => s.Id).ToArray();
         readSlot = shared.Select(s => Array.IndexOf(readOrder, s)).ToArray();
         publishOrder = updated.OrderBy(s => s.Id).ToArray();
         publishResult = publishOrder.Select(s => outputCount + Array.IndexOf(updated, s)).ToArray();
-        Kernels = Array.AsReadOnly(program.Rendered.Kernels.Select(k => new Kernel(k.Name, "csharp", k.Source)).ToArray());
+        Kernels = program is not null
+            ? Array.AsReadOnly(program.Rendered.Kernels.Select(k => new Kernel(k.Name, "csharp", k.Source)).ToArray())
+            : Array.AsReadOnly(cuda!.Module.Kernels.Select(k => new Kernel(k.Name, "cuda", k.Source)).ToArray());
     }
 
     /// <summary>The function's inputs, in the order <see cref="Invoke"/> takes their values.</summary>
@@ -59,13 +70,16 @@ public sealed class Function
     public IReadOnlyList<Kernel> Kernels { get; }
 
     /// <summary>The whole generated program, as compiled.</summary>
-    public string Source => program.Source;
+    public string Source => program?.Source ?? cuda!.Module.Source;
+
+    /// <summary>Where the function runs.</summary>
+    public Device Device => cuda is null ? Device.Cpu : Device.Cuda;
 
     /// <summary>
     /// The lowering as text, one step a line: which nodes each kernel fuses, which values it reads,
     /// and whether its result goes to a scratch buffer of the pool or to a fresh array.
     /// </summary>
-    public string KernelPlan => Symbolic.CodeGen.PlanText.Print(program.Buffers);
+    public string KernelPlan => Symbolic.CodeGen.PlanText.Print(program?.Buffers ?? cuda!.Module.Buffers);
 
     private long calls;
 
@@ -77,7 +91,7 @@ public sealed class Function
     {
         get
         {
-            if (program.Instruments is not { Profile: true } ins) return null;
+            if (program?.Instruments is not { Profile: true } ins) return null;
             var totals = ins.Totals();
             double all = totals.Sum(t => t.Seconds);
             var rows = totals.Select((t, k) => new KernelProfile(ins.Kernels[k], ins.Nodes[k], t.Calls, t.Seconds, all > 0 ? t.Seconds / all : 0))
@@ -91,8 +105,13 @@ public sealed class Function
 
     public static Function Compile(Variable[] inputs, Variable[] outputs, (SharedVariable, Variable)[]? updates = null, CompileOptions? options = null)
     {
-        var (graph, trace, schedule, updatedVars) = Prepare(inputs, outputs, updates, options ?? CompileOptions.Default);
-        return new Function(inputs.ToArray(), outputs.Length, updatedVars, CpuProgram.Compile(schedule, (options ?? CompileOptions.Default).Fusion, (options ?? CompileOptions.Default).Profile, (options ?? CompileOptions.Default).NanGuard), graph, trace);
+        options ??= CompileOptions.Default;
+        // Before any rewriting: with no usable driver or device, say so at once (Emit needs neither).
+        if (options.Device == Device.Cuda) Symbolic.CodeGen.Cuda.CudaProbe.EnsureDevice();
+        var (graph, trace, schedule, updatedVars) = Prepare(inputs, outputs, updates, options);
+        if (options.Device == Device.Cuda)
+            return new Function(inputs.ToArray(), outputs.Length, updatedVars, null, CompileCuda(schedule, options, outputs.Length), graph, trace);
+        return new Function(inputs.ToArray(), outputs.Length, updatedVars, CpuProgram.Compile(schedule, options.Fusion, options.Profile, options.NanGuard), null, graph, trace);
     }
 
     /// <summary>Renders the program for a device without compiling it or needing the device.</summary>
@@ -118,11 +137,6 @@ public sealed class Function
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputs);
         updates ??= [];
-        if (options.Device == Device.Cuda)
-        {
-            Symbolic.CodeGen.Cuda.CudaProbe.EnsureDevice();
-            throw new DeviceUnavailableException("A CUDA device answers, but the CUDA backend is not built yet: compile for Device.Cpu.");
-        }
         for (int i = 0; i < inputs.Length; i++)
         {
             var v = inputs[i] ?? throw new ArgumentNullException(nameof(inputs), $"Input {i} is null.");
@@ -167,6 +181,29 @@ public sealed class Function
         return (all, trace, new Schedule(inputs, all), updates.Select(u => u.Item1).ToArray());
     }
 
+    /// <summary>Renders the schedule to CUDA, compiles it with NVRTC for the device's architecture and loads it.</summary>
+    private static Symbolic.CodeGen.Cuda.Runtime.CudaProgram CompileCuda(Schedule schedule, CompileOptions options, int outputCount)
+    {
+        var device = Symbolic.CodeGen.Cuda.Runtime.CudaDevice.Default;
+        var (major, minor) = device.ComputeCapability;
+        Symbolic.CodeGen.Cuda.CudaEmitted emitted;
+        try
+        {
+            emitted = Symbolic.CodeGen.Cuda.CudaEmitter.Emit(schedule, options.Fusion, Symbolic.CodeGen.Cuda.Native.Nvrtc.Architecture(major, minor));
+        }
+        catch (Symbolic.CodeGen.Cuda.Native.NvrtcException) when (major >= 8)
+        {
+            // An NVRTC older than the device knows no compute_{major}{minor}: PTX for compute_80 is JIT-compiled for it by the driver.
+            emitted = Symbolic.CodeGen.Cuda.CudaEmitter.Emit(schedule, options.Fusion, Symbolic.CodeGen.Cuda.Native.Nvrtc.DefaultArchitecture);
+        }
+        if (emitted.Ptx is null)
+            throw new DeviceUnavailableException($"A CUDA device answers ({device.Name}), but its kernels cannot be compiled: {emitted.WhyNoPtx}");
+        if (emitted.Module.Steps.Any(s => s is Symbolic.CodeGen.Cuda.Render.GemmStep) && !Symbolic.CodeGen.Cuda.Runtime.CublasContext.IsAvailable)
+            throw new DeviceUnavailableException(
+                $"A CUDA device answers ({device.Name}), but the function has matrix products and cuBLAS was not found: {Symbolic.CodeGen.Cuda.Native.CudaLibraries.NotFound(Symbolic.CodeGen.Cuda.Native.CudaLibraries.Cublas)}.");
+        return new Symbolic.CodeGen.Cuda.Runtime.CudaProgram(device, emitted.Module, emitted.Ptx, outputCount);
+    }
+
     private static DeviceUnavailableException CudaUnavailable(string what) => new(
         $"{what} with Device.Cuda: no CUDA backend is available in this build (the CUDA renderer is not written yet), " +
         "so there is no CUDA source to render and NVRTC (libnvrtc.so) was not looked for. Use Device.Cpu.");
@@ -191,7 +228,8 @@ public sealed class Function
 
     private NDArray[] Run(NDArray[] args)
     {
-        var shared = program.Schedule.SharedInputs;
+        if (cuda is not null) return RunCuda(args);
+        var shared = schedule.SharedInputs;
         var values = new NDArray[args.Length + shared.Count];
         args.CopyTo(values, 0);
         // One consistent set: with no gates held, another call may be publishing its updates now.
@@ -200,18 +238,12 @@ public sealed class Function
         int[][] shapes;
         try
         {
-            shapes = program.Shapes(values);
+            shapes = program!.Shapes(values);
             CheckSizes(shapes);
         }
         catch (ShapeMismatchException e)
         {
-            var reads = GraphWalk.FreeInputs([e.Node.Output]).ToHashSet(ReferenceEqualityComparer.Instance);
-            var named = inputs.Select((v, i) => (v, i)).Where(p => reads.Contains(p.v))
-                .Select(p => $"input {p.i} {Op.Describe(p.v)} of shape {NDArray.ShapeText(args[p.i].ShapeSpan)}")
-                .Concat(shared.Select((v, i) => (v, i)).Where(p => reads.Contains(p.v))
-                    .Select(p => $"shared variable {Op.Describe(p.v)} of shape {NDArray.ShapeText(values[args.Length + p.i].ShapeSpan)}"));
-            throw new ArgumentException(
-                $"The inputs' shapes do not fit together: {e.Message} That node is computed from {string.Join(", ", named)}.", nameof(args), e);
+            throw ShapeError(e, args, i => values[args.Length + i].Shape);
         }
         var results = program.Run(values, shapes);
         Interlocked.Increment(ref calls);
@@ -219,10 +251,64 @@ public sealed class Function
         return results[..outputCount];
     }
 
+    private ArgumentException ShapeError(ShapeMismatchException e, NDArray[] args, Func<int, int[]> sharedShape)
+    {
+        var shared = schedule.SharedInputs;
+        var reads = GraphWalk.FreeInputs([e.Node.Output]).ToHashSet(ReferenceEqualityComparer.Instance);
+        var named = inputs.Select((v, i) => (v, i)).Where(p => reads.Contains(p.v))
+            .Select(p => $"input {p.i} {Op.Describe(p.v)} of shape {NDArray.ShapeText(args[p.i].ShapeSpan)}")
+            .Concat(shared.Select((v, i) => (v, i)).Where(p => reads.Contains(p.v))
+                .Select(p => $"shared variable {Op.Describe(p.v)} of shape {NDArray.ShapeText(sharedShape(p.i))}"));
+        return new ArgumentException(
+            $"The inputs' shapes do not fit together: {e.Message} That node is computed from {string.Join(", ", named)}.", nameof(args), e);
+    }
+
+    /// <summary>
+    /// A call on the device: the shared variables' states read as one consistent set (device copies
+    /// where they have them, held for the call), the shape pass, the program, then the updates
+    /// published as the variables' new device copies.
+    /// </summary>
+    private NDArray[] RunCuda(NDArray[] args)
+    {
+        var shared = schedule.SharedInputs;
+        var states = readOrder.Length == 0 ? [] : SharedVariable.ReadStates(readOrder);
+        try
+        {
+            var mine = new (NDArray? Host, ResidentValue? Resident)[shared.Count];
+            var withVariables = new (SharedVariable, NDArray?, ResidentValue?)[shared.Count];
+            for (int i = 0; i < shared.Count; i++)
+            {
+                mine[i] = states[readSlot[i]];
+                withVariables[i] = (shared[i], mine[i].Host, mine[i].Resident);
+            }
+            int[][] shapes;
+            try
+            {
+                shapes = cuda!.Shapes(args, mine);
+                CheckSizes(shapes);
+            }
+            catch (ShapeMismatchException e)
+            {
+                throw ShapeError(e, args, i => mine[i].Host?.Shape ?? mine[i].Resident!.Shape);
+            }
+            var (outputs, updates) = cuda.Run(args, withVariables, shapes);
+            Interlocked.Increment(ref calls);
+            if (publishOrder.Length > 0) SharedVariable.PublishResident(publishOrder, publishResult.Select(r => updates[r - outputCount]).ToArray());
+            return outputs;
+        }
+        finally
+        {
+            foreach (var (_, resident) in states) resident?.Release();
+        }
+    }
+
+    /// <summary>Frees the device resources of a CUDA function (module, constants, scratch buffers); nothing for a CPU function. Calls after it raise <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose() => cuda?.Dispose();
+
     /// <summary>Every node's array must fit in an array: a product of sizes past that is a shape error here, not an overflow in a kernel.</summary>
     private void CheckSizes(int[][] shapes)
     {
-        foreach (var step in program.Schedule.Steps)
+        foreach (var step in schedule.Steps)
         {
             var shape = shapes[step.Slot];
             if (shape.Contains(0)) continue;
