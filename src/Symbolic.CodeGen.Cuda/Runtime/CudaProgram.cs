@@ -108,7 +108,7 @@ public sealed class CudaProgram : IDisposable
                 var flag = new int[1];
                 f.ErrorFlag(Device).CopyTo(flag, 0, 1, f.Stream);
                 if (flag[0] != 0)
-                    throw new IndexOutOfRangeException("An index given to take (or its gradient) is out of range for the array it indexes; nothing was updated.");
+                    throw new IndexOutOfRangeException($"An index given to take (or its gradient) is out of range in dimension {flag[0] - 1} of the array it indexes; nothing was updated.");
             }
             var outputs = new NDArray[outputCount];
             for (int i = 0; i < outputCount; i++)

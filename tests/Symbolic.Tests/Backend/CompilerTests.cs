@@ -102,8 +102,8 @@ public class CompilerTests
         var cuda = options with { Device = Device.Cuda };
         Assert.Equal(Device.Cpu, options.Device);
         Assert.True(options.Optimize);
-        var e = Assert.Throws<DeviceUnavailableException>(() => Function.Compile([x], [x + 1], options: cuda));
-        Assert.Contains("CUDA", e.Message);
+        if (!Symbolic.CodeGen.Cuda.CudaProbe.Result.Available)
+            Assert.Contains("CUDA", Assert.Throws<DeviceUnavailableException>(() => Function.Compile([x], [x + 1], options: cuda)).Message);
         // Emit needs no device: it renders CUDA C (and PTX where NVRTC loads).
         Assert.All(Function.Emit([x], [x + 1], cuda).Kernels, k => Assert.Equal("cuda", k.Language));
     }
