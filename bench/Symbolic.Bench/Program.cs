@@ -9,6 +9,7 @@
 //   rewrite      rewriting the MLP training graph
 //   scaling [links...]  compile time against graph size, phase by phase (chains and their gradients)
 //   all          rewrite + compile, then quick
+//   seed [--plan] [--profile]  the seed step alone: plan, best/median time a call, per-kernel profile
 //   bdn [filter] BenchmarkDotNet (BenchmarkSwitcher); other arguments go to it
 using Symbolic.Bench;
 
@@ -44,6 +45,12 @@ switch (command)
         RewriteBench.Run();
         CompileTimes.Legacy();
         QuickRunner.Run(elementwise: true, steps: true, gemm: true, compile: true, torch: true);
+        break;
+    case "seed":
+        SeedProbe.Run(args[1..]);
+        break;
+    case "seed-gemm":
+        SeedGemmProbe.Run();
         break;
     case "bdn":
         BdnRunner.Run(args[1..]);

@@ -81,13 +81,82 @@ public sealed class CpuProgram
         schedule.Slots[slot] is { Owner: null } leaf ? Op.Describe(leaf) : $"n{slot} ({schedule.Slots[slot].Owner!.Op.Name})";
 
     /// <summary>Every slot's shape for these input values (same order as <see cref="Schedule.Inputs"/>), raising <see cref="ShapeMismatchException"/> where they do not fit.</summary>
-    public int[][] Shapes(IReadOnlyList<NDArray> inputs) => Schedule.Shapes.Run(inputs);
+    public int[][] Shapes(IReadOnlyList<NDArray> inputs) => Shapes(inputs, out _);
+
+    /// <summary>
+    /// The shapes of <see cref="Shapes(IReadOnlyList{NDArray})"/>, and whether they were computed now
+    /// (<paramref name="fresh"/>) or are the last call's: a function is usually called with the same
+    /// shapes, so the shape pass runs only when an input's shape, or the value of an integer scalar
+    /// input (which can size results), differs from the last call's. The arrays returned are shared
+    /// between calls and never written.
+    /// </summary>
+    public int[][] Shapes(IReadOnlyList<NDArray> inputs, out bool fresh)
+    {
+        var last = Volatile.Read(ref lastShapes);
+        if (last is not null && last.Matches(inputs))
+        {
+            fresh = false;
+            return last.Shapes;
+        }
+        var shapes = Schedule.Shapes.Run(inputs);
+        Schedule.CheckSizes(shapes);
+        Volatile.Write(ref lastShapes, new ShapeMemo(inputs, shapes));
+        fresh = true;
+        return shapes;
+    }
+
+    private ShapeMemo? lastShapes;
+
+    /// <summary>The inputs' shapes and integer scalar values of one call, with the shapes the pass gave for them.</summary>
+    private sealed class ShapeMemo
+    {
+        private readonly int[][] inputShapes;
+        private readonly double[] scalars;
+
+        public ShapeMemo(IReadOnlyList<NDArray> inputs, int[][] shapes)
+        {
+            Shapes = shapes;
+            inputShapes = new int[inputs.Count][];
+            scalars = new double[inputs.Count];
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                inputShapes[i] = inputs[i].Shape;
+                if (IsIntScalar(inputs[i])) scalars[i] = inputs[i].GetDouble(0);
+            }
+        }
+
+        public int[][] Shapes { get; }
+
+        private static bool IsIntScalar(NDArray a) => a.NDim == 0 && !a.DType.IsFloat();
+
+        public bool Matches(IReadOnlyList<NDArray> inputs)
+        {
+            if (inputs.Count != inputShapes.Length) return false;
+            for (int i = 0; i < inputShapes.Length; i++)
+            {
+                var a = inputs[i];
+                if (!a.ShapeSpan.SequenceEqual(inputShapes[i])) return false;
+                if (IsIntScalar(a) && a.GetDouble(0) != scalars[i]) return false;
+            }
+            return true;
+        }
+    }
 
     /// <summary>Runs the program on input values (in <see cref="Schedule.Inputs"/> order), returning the outputs.</summary>
     public NDArray[] Run(IReadOnlyList<NDArray> inputs) => Run(inputs, Shapes(inputs));
 
     /// <summary>Runs with the shapes <see cref="Shapes"/> gave for these inputs, on a frame of the pool (its scratch buffers reused from earlier calls).</summary>
-    public NDArray[] Run(IReadOnlyList<NDArray> inputs, int[][] shapes)
+    public NDArray[] Run(IReadOnlyList<NDArray> inputs, int[][] shapes) => Run(inputs, shapes, null);
+
+    /// <summary>
+    /// Runs as <see cref="Run(IReadOnlyList{NDArray}, int[][])"/>, writing output <c>i</c> into
+    /// <c>destinations[i]</c> where that is not null: the caller's array, already checked to have
+    /// the output's dtype and shape and to share storage with no input, no other destination and
+    /// nothing the program reads. The kernel that makes an output writes there directly; an output
+    /// that is a view or an input is copied there. The NDArray returned for such an output is the
+    /// destination itself.
+    /// </summary>
+    public NDArray[] Run(IReadOnlyList<NDArray> inputs, int[][] shapes, IReadOnlyList<NDArray?>? destinations)
     {
         if (!frames.TryTake(out var f)) f = new Frame(Schedule.Slots.Count, Buffers.BufferTypes.Count, constants, maps);
         try
@@ -96,12 +165,27 @@ public sealed class CpuProgram
             f.I = Instruments;
             for (int i = 0; i < inputs.Count; i++) f.Bind(i, inputs[i].Buffer);
             for (int c = 0; c < constants.Length; c++) f.Bind(inputs.Count + c, constants[c]);
+            if (destinations is not null)
+            {
+                f.Given ??= new Array?[Schedule.Slots.Count];
+                for (int i = 0; i < destinations.Count; i++)
+                {
+                    int k = Schedule.OutputSlots[i];
+                    if (destinations[i] is { } d && Buffers.Storage[k] == StorageKind.Fresh && f.Given[k] is null) f.Given[k] = d.Buffer;
+                }
+            }
             entry(f);
             var outputs = new NDArray[Schedule.Outputs.Count];
             for (int i = 0; i < outputs.Length; i++)
             {
                 int k = Schedule.OutputSlots[i];
-                outputs[i] = NDArray.Wrap(Dense(f, k), shapes[k]);
+                if (destinations?[i] is { } d)
+                {
+                    var result = Dense(f, k);
+                    if (!ReferenceEquals(result, d.Buffer)) Array.Copy(result, d.Buffer, d.Size);
+                    outputs[i] = d;
+                }
+                else outputs[i] = NDArray.Wrap(Dense(f, k), shapes[k]);
             }
             return outputs;
         }
@@ -109,6 +193,7 @@ public sealed class CpuProgram
         {
             // The frame keeps its scratch buffers, not the caller's arrays.
             Array.Clear(f.D);
+            if (f.Given is not null) Array.Clear(f.Given);
             if (frames.Count < Environment.ProcessorCount) frames.Add(f);
         }
     }

@@ -215,14 +215,15 @@ public static class CSharpRenderer
         var of = step.Members.Count > 1 ? $" of {CommentText(FusedKernel.Describe(step.Loop!, j => $"a{j}"))}" : $"({string.Join(", ", ins.Select((_, j) => "a" + j))})";
         w.Line($"// y = {CommentText(node.Op.Name)}{of}: {node.Output.DType.ShortName()}, rank {node.Output.NDim}");
         w.Open($"internal static void {name}({outType}[] y, int[] sh{args})");
+        string helpers = "";
         switch (node.Op)
         {
-            case Reduce r: ReduceKernel.Render(w, r, node, step.Loop!); break;
+            case Reduce r: helpers = ReduceKernel.Render(w, name, r, node, step.Loop!); break;
             case var op when SpecializedKernel.Handles(op): SpecializedKernel.Render(w, node); break;
             default: StructuralKernel.Render(w, node); break;
         }
         w.Close();
-        return w.ToString();
+        return w.ToString() + helpers;
     }
 
     internal static string Literal(double v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -25,10 +25,20 @@ internal static class FusedKernel
         // Entry.
         var entryArgs = string.Concat(Enumerable.Range(0, n).Select(j => $", {T(j)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}"));
         w.Open($"internal static void {name}({outT}[] y, int[] sh{entryArgs})");
+        // The common case first, with no allocation: every operand is contiguous in the output's
+        // order or a single value (stride 1 or 0 over the flat index), and the work is too small to
+        // split: one call of the row method over the whole output.
+        w.Line("int n = Rt.Size(sh);");
+        w.Line("if (n == 0) return;");
+        for (int j = 0; j < n; j++) w.Line($"int f{j} = Rt.FlatStride(t{j}, sh{j}, n);");
+        var flat = n == 0 ? "true" : string.Join(" && ", Enumerable.Range(0, n).Select(j => $"f{j} >= 0"));
+        w.Open($"if ({flat} && !Grid.Worth(n, {Cost(k)}))");
+        w.Line($"{name}_row(n, y, 0{string.Concat(Enumerable.Range(0, n).Select(j => $", a{j}, o{j}, f{j}"))});");
+        w.Line("return;");
+        w.Close();
         var aligned = string.Join(", ", Enumerable.Range(0, n).Select(j => $"Rt.Align(t{j}, sh{j}, {k.Rank})"));
         var offsets = string.Join(", ", Enumerable.Range(0, n).Select(j => $"o{j}"));
         w.Line($"var g = new Grid(sh, new int[] {{ {offsets} }}, new int[][] {{ {aligned} }});");
-        w.Line("if (g.Count == 0) return;");
         var arrays = string.Concat(Enumerable.Range(0, n).Select(j => $", a{j}"));
         w.Line($"if (g.Parallel({Cost(k)})) {name}_par(g, y{arrays});");
         w.Line($"else {name}_span(g, 0, g.Count, y{arrays});");

@@ -13,8 +13,12 @@ namespace Symbolic.CodeGen.Cpu.Render;
 /// </summary>
 internal static class ReduceKernel
 {
-    /// <summary>Parameters: <c>a{j}, o{j}, t{j}, sh{j}</c> per operand of <paramref name="element"/>, then <c>shx</c>, the shape reduced.</summary>
-    public static void Render(CodeWriter w, Reduce op, Apply node, LoopKernel element)
+    /// <summary>
+    /// Parameters: <c>a{j}, o{j}, t{j}, sh{j}</c> per operand of <paramref name="element"/>, then
+    /// <c>shx</c>, the shape reduced. Writes the kernel's body into <paramref name="w"/> and returns
+    /// the helper methods it calls (to follow the kernel), named after <paramref name="name"/>.
+    /// </summary>
+    public static string Render(CodeWriter w, string name, Reduce op, Apply node, LoopKernel element)
     {
         int rank = node.Inputs[0].NDim;
         var x = element.OutType;
@@ -28,6 +32,9 @@ internal static class ReduceKernel
             ReduceKind.Min => floatAcc ? "double.PositiveInfinity" : "long.MaxValue",
             _ => "0",
         };
+        string helpers = "";
+        if (!op.IsArg && Split(op, rank) is { } split)
+            helpers = RowPath(w, name, op, node, element, rank, split.Boundary, split.Trailing, acc, init);
         w.Line("int ny = Rt.Size(sh);");
         w.Line($"var (ys, rs) = Views.ReduceStrides(shx, new int[] {{ {string.Join(", ", op.Axes)} }}, {(op.KeepDims ? "true" : "false")});");
         w.Line($"var acc = new {accType}[ny];");
@@ -57,7 +64,7 @@ internal static class ReduceKernel
         if (op.IsArg)
         {
             w.Line("Array.Copy(pos, y, ny);");
-            return;
+            return helpers;
         }
         if (op.Kind == ReduceKind.Mean)
         {
@@ -71,5 +78,164 @@ internal static class ReduceKernel
             w.Line("for (int j = 0; j < ny; j++) y[j] = unchecked((int)acc[j]);");
         }
         else w.Line($"for (int j = 0; j < ny; j++) y[j] = {Convert("acc[j]", acc, node.Output.DType)};");
+        return helpers;
+    }
+
+    /// <summary>
+    /// Where the reduced axes are a block at the end (the rows of a softmax, a sum over the last
+    /// axis, or over all axes) or at the start (a bias gradient, a mean over the batch), the index
+    /// space is two dimensions at run time: <c>boundary</c> splits the axes into an outer and an
+    /// inner block, each walked by every operand with one stride when its strides merge (checked at
+    /// run time; else the general loops run).
+    /// </summary>
+    private static (int Boundary, bool Trailing)? Split(Reduce op, int rank)
+    {
+        var axes = op.Axes;
+        if (rank == 0 || axes.Count == 0) return null;
+        for (int i = 1; i < axes.Count; i++)
+            if (axes[i] != axes[i - 1] + 1) return null;
+        if (axes[^1] == rank - 1) return (axes[0], true);
+        if (axes[0] == 0) return (axes[^1] + 1, false);
+        return null;
+    }
+
+    /// <summary>
+    /// The fast path: trailing axes reduce each row in registers (a <c>Vector256</c> loop, unrolled
+    /// twice, with float sums and products widened to float64 accumulators, then a scalar tail),
+    /// rows spread over the cores above the parallel threshold; leading axes accumulate whole rows
+    /// of the kept elements into a float64 (int64) row of accumulators, vector by vector. The order
+    /// of every sum depends on the shape alone, so results are the same call to call.
+    /// </summary>
+    private static string RowPath(CodeWriter w, string name, Reduce op, Apply node, LoopKernel element, int rank, int boundary, bool trailing,
+        DType acc, string init)
+    {
+        int n = element.Operands.Count;
+        string accType = Type(acc);
+        var outType = node.Output.DType;
+        int cost = Math.Max(1, element.Body.OfType<ApplyInstr>().Sum(a => KernelPlan.IsCheap(a.Op) ? 1 : 8)) + 1;
+        w.Line($"int nOuter = Rt.SizeOf(shx, 0, {boundary}), nInner = Rt.SizeOf(shx, {boundary}, {rank});");
+        var conds = string.Join(" && ", Enumerable.Range(0, n).Select(j => $"Rt.Split(t{j}, sh{j}, shx, {boundary}, out int os{j}, out int is{j})"));
+        w.Open($"if ({(n == 0 ? "true" : conds)})");
+        string args(string row) => string.Concat(Enumerable.Range(0, n).Select(j => $", a{j}, o{j} + {row} * os{j}, is{j}"));
+        string Finish(string v) => op.Kind == ReduceKind.Mean
+            ? Convert($"({v} / (double){(trailing ? "nInner" : "nOuter")})", acc, outType)
+            : acc == DType.Int64 && outType == DType.Int32 ? $"unchecked((int){v})" : Convert(v, acc, outType);
+        if (trailing)
+        {
+            w.Open($"if (nOuter > 1 && Grid.Worth((long)nOuter * nInner, {cost}))");
+            w.Line($"System.Threading.Tasks.Parallel.For(0, Rt.Chunks(nOuter), c => {{ var (lo, hi) = Rt.Chunk(nOuter, c); for (int r = lo; r < hi; r++) y[r] = {Finish($"{name}_red(nInner{args("r")})")}; }});");
+            w.Close();
+            w.Line($"else for (int r = 0; r < nOuter; r++) y[r] = {Finish($"{name}_red(nInner{args("r")})")};");
+        }
+        else
+        {
+            w.Line($"var cacc = System.Buffers.ArrayPool<{accType}>.Shared.Rent(nInner);");
+            w.Line($"cacc.AsSpan(0, nInner).Fill({init});");
+            w.Open($"if (nInner >= 256 && Grid.Worth((long)nOuter * nInner, {cost}))");
+            w.Line($"System.Threading.Tasks.Parallel.For(0, Rt.Chunks(nInner / 64), c => {{ var (lo, hi) = Rt.Chunk(nInner, c, Rt.Chunks(nInner / 64), 64); for (int r = 0; r < nOuter; r++) {name}_col(hi - lo, cacc, lo{string.Concat(Enumerable.Range(0, n).Select(j => $", a{j}, o{j} + r * os{j} + lo * is{j}, is{j}"))}); }});");
+            w.Close();
+            w.Line($"else for (int r = 0; r < nOuter; r++) {name}_col(nInner, cacc, 0{args("r")});");
+            w.Line($"for (int j = 0; j < nInner; j++) y[j] = {Finish("cacc[j]")};");
+            w.Line($"System.Buffers.ArrayPool<{accType}>.Shared.Return(cacc);");
+        }
+        w.Line("return;");
+        w.Close();
+
+        var h = new CodeWriter();
+        var x = element.OutType;
+        var vt = VectorSpelling.VectorType(element);
+        string V = vt is { } t ? $"Vector256<{Type(t)}>" : "";
+        bool widen = vt == DType.Float32 && acc == DType.Float64 && op.Kind is not (ReduceKind.Max or ReduceKind.Min);
+        var ps = string.Concat(Enumerable.Range(0, n).Select(j => $", {Type(element.Operands[j].DType)}[] a{j}, int p{j}, int s{j}"));
+        var unit = string.Concat(Enumerable.Range(0, n).Select(j => $" && (uint)s{j} <= 1u"));
+        string Combine(string a, string v) => op.Kind switch
+        {
+            ReduceKind.Sum or ReduceKind.Mean => $"{a} + {v}",
+            ReduceKind.Prod => $"{a} * {v}",
+            ReduceKind.Max => $"Math.Max({a}, {v})",
+            ReduceKind.Min => $"Math.Min({a}, {v})",
+            _ => throw new InvalidOperationException(),
+        };
+        string VCombine(string a, string v) => op.Kind switch
+        {
+            ReduceKind.Sum or ReduceKind.Mean => $"{a} + {v}",
+            ReduceKind.Prod => $"{a} * {v}",
+            ReduceKind.Max => $"VMath.Max({a}, {v})",
+            ReduceKind.Min => $"VMath.Min({a}, {v})",
+            _ => throw new InvalidOperationException(),
+        };
+        void Loads(CodeWriter c)
+        {
+            for (int j = 0; j < n; j++) c.Line($"ref {Type(element.Operands[j].DType)} r{j} = ref MemoryMarshal.GetArrayDataReference(a{j});");
+        }
+        void ScalarTail(CodeWriter c, string target)
+        {
+            c.Open("for (; i < m; i++)");
+            FusedKernel.WriteBody(c, element, "x", j => $"Unsafe.Add(ref r{j}, p{j} + i * s{j})", (a, xs) => FusedKernel.Expression(a.Op, a.ArgTypes, a.Type, xs));
+            c.Line($"{target} = {Combine(target, Convert($"x{element.Result}", x, acc))};");
+            c.Close();
+        }
+
+        if (!trailing) goto Column;
+        // Row: one accumulator's value over m elements.
+        h.Line(FusedKernel.HotPath);
+        h.Open($"internal static {accType} {name}_red(int m{ps})");
+        Loads(h);
+        h.Line($"{accType} s = {init};");
+        h.Line("int i = 0;");
+        if (vt is { } et)
+        {
+            var vacc = widen ? "Vector256<double>" : V;
+            string vinit = $"({(widen ? "double" : Type(et))}){init}";
+            h.Open($"if (Vector256.IsHardwareAccelerated && m >= 2 * {V}.Count{unit})");
+            for (int j = 0; j < n; j++) h.Line($"var b{j} = Vector256.Create(Unsafe.Add(ref r{j}, p{j}));");
+            int accs = widen ? 4 : 2;
+            for (int c = 0; c < accs; c++) h.Line($"var c{c} = Vector256.Create({vinit});");
+            h.Open($"for (; i <= m - 2 * {V}.Count; i += 2 * {V}.Count)");
+            FusedKernel.WriteBody(h, element, "v", j => $"s{j} == 0 ? b{j} : Vector256.LoadUnsafe(ref r{j}, (nuint)(p{j} + i))", (a, xs) => VectorSpelling.Spell(a, xs));
+            FusedKernel.WriteBody(h, element, "u", j => $"s{j} == 0 ? b{j} : Vector256.LoadUnsafe(ref r{j}, (nuint)(p{j} + i + {V}.Count))", (a, xs) => VectorSpelling.Spell(a, xs));
+            if (widen)
+            {
+                h.Line($"var (l0, h0) = Vector256.Widen(v{element.Result});");
+                h.Line($"var (l1, h1) = Vector256.Widen(u{element.Result});");
+                h.Line($"c0 = {VCombine("c0", "l0")}; c1 = {VCombine("c1", "h0")}; c2 = {VCombine("c2", "l1")}; c3 = {VCombine("c3", "h1")};");
+            }
+            else h.Line($"c0 = {VCombine("c0", $"v{element.Result}")}; c1 = {VCombine("c1", $"u{element.Result}")};");
+            h.Close();
+            h.Line(widen ? $"var cv = {VCombine($"({VCombine("c0", "c1")})", $"({VCombine("c2", "c3")})")};" : $"var cv = {VCombine("c0", "c1")};");
+            h.Line($"for (int l = 0; l < {vacc}.Count; l++) s = {Combine("s", Convert("cv.GetElement(l)", widen ? DType.Float64 : et, acc))};");
+            h.Close();
+        }
+        ScalarTail(h, "s");
+        h.Line("return s;");
+        h.Close();
+        return h.ToString();
+        Column:
+
+        // Column: one row of kept elements combined into acc[pa ..].
+        h.Line(FusedKernel.HotPath);
+        h.Open($"internal static void {name}_col(int m, {accType}[] acc, int pa{ps})");
+        Loads(h);
+        h.Line($"ref {accType} ra = ref MemoryMarshal.GetArrayDataReference(acc);");
+        h.Line("int i = 0;");
+        if (vt is { } ct && (acc == DType.Float64))
+        {
+            h.Open($"if (Vector256.IsHardwareAccelerated && m >= {V}.Count{unit})");
+            for (int j = 0; j < n; j++) h.Line($"var b{j} = Vector256.Create(Unsafe.Add(ref r{j}, p{j}));");
+            h.Open($"for (; i <= m - {V}.Count; i += {V}.Count)");
+            FusedKernel.WriteBody(h, element, "v", j => $"s{j} == 0 ? b{j} : Vector256.LoadUnsafe(ref r{j}, (nuint)(p{j} + i))", (a, xs) => VectorSpelling.Spell(a, xs));
+            if (ct == DType.Float32)
+            {
+                h.Line($"var (l0, h0) = Vector256.Widen(v{element.Result});");
+                h.Line($"({VCombine("Vector256.LoadUnsafe(ref ra, (nuint)(pa + i))", "l0")}).StoreUnsafe(ref ra, (nuint)(pa + i));");
+                h.Line($"({VCombine("Vector256.LoadUnsafe(ref ra, (nuint)(pa + i + 4))", "h0")}).StoreUnsafe(ref ra, (nuint)(pa + i + 4));");
+            }
+            else h.Line($"({VCombine("Vector256.LoadUnsafe(ref ra, (nuint)(pa + i))", $"v{element.Result}")}).StoreUnsafe(ref ra, (nuint)(pa + i));");
+            h.Close();
+            h.Close();
+        }
+        ScalarTail(h, "Unsafe.Add(ref ra, pa + i)");
+        h.Close();
+        return h.ToString();
     }
 }

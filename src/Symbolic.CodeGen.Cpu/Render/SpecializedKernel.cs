@@ -15,7 +15,7 @@ internal static class SpecializedKernel
                 w.Line("Specialized.GemmInto(y, a0, o0, t0, sh0, a1[o1], a2, o2, t2, sh2, a3, o3, t3, sh3, a4[o4], sh);");
                 break;
             case SoftmaxOp s:
-                w.Line($"Specialized.Softmax(a0, o0, t0, sh0, {s.Axis}).AsSpan().CopyTo(y);");
+                w.Line($"RowSoftmax.Into(y, a0, o0, t0, sh0, {s.Axis});");
                 break;
         }
     }

@@ -42,6 +42,9 @@ public sealed class Frame
 
     public readonly Array[] Constants;
 
+    /// <summary>Storage the caller gave for output slots (see <see cref="Out{TElem}"/>), by slot; null where none was given.</summary>
+    public Array?[]? Given;
+
     /// <summary>Profiling and the NaN guard, for programs compiled with either; null otherwise.</summary>
     public Instruments? I;
 
@@ -55,7 +58,8 @@ public sealed class Frame
 
     /// <summary>
     /// The storage a step writes for a slot, contiguous from index 0: a fresh array of the exact
-    /// size (<paramref name="buffer"/> &lt; 0), or the pooled buffer, grown if this call needs more.
+    /// size (<paramref name="buffer"/> &lt; 0) or the array the caller gave for that output, or the
+    /// pooled buffer, grown if this call needs more.
     /// Every kernel writes each element of its result (those that accumulate clear first), so new
     /// arrays are not zeroed: a large result costs no extra pass over memory.
     /// </summary>
@@ -63,7 +67,8 @@ public sealed class Frame
     {
         int n = Rt.Size(S[slot]);
         TElem[] a;
-        if (buffer < 0) a = GC.AllocateUninitializedArray<TElem>(n);
+        if (buffer < 0 && Given?[slot] is TElem[] given && given.Length == n) a = given;
+        else if (buffer < 0) a = GC.AllocateUninitializedArray<TElem>(n);
         else
         {
             var b = Buffers[buffer] as TElem[];

@@ -104,7 +104,12 @@ public sealed class Grid
     public const long ParallelWork = 1L << 17;
 
     /// <summary>True when a kernel of this per-element cost is worth spreading over the cores.</summary>
-    public bool Parallel(int cost) => Environment.ProcessorCount > 1 && Count * cost >= ParallelWork;
+    public bool Parallel(int cost) => Worth(Count, cost);
+
+    /// <summary>True when <paramref name="count"/> elements of this per-element cost are worth spreading over the cores.</summary>
+    public static bool Worth(long count, int cost) => count * cost >= ParallelWork && Cores > 1;
+
+    private static readonly int Cores = Environment.ProcessorCount;
 
     /// <summary>Runs <paramref name="span"/> over chunks of the flat index, on the thread pool, a few chunks per core.</summary>
     public void ForChunks(Action<long, long> span)

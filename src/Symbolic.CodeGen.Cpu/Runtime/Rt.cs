@@ -28,6 +28,77 @@ public static class Rt
         return r;
     }
 
+    /// <summary>
+    /// How an operand of shape <paramref name="shape"/> and strides <paramref name="strides"/> is
+    /// walked along the flat row-major index of a result of <paramref name="count"/> elements it
+    /// broadcasts to: 1 when it has that many elements, contiguous (the same order: broadcasting
+    /// then only adds leading dimensions of size 1), 0 when it is one element, else -1.
+    /// </summary>
+    public static int FlatStride(int[] strides, int[] shape, int count)
+    {
+        long size = 1;
+        foreach (var d in shape) size *= d;
+        if (size == 1) return 0;
+        return size == count && IsContiguous(shape, strides) ? 1 : -1;
+    }
+
+    /// <summary>The product of <c>shape[from..to)</c>.</summary>
+    public static int SizeOf(int[] shape, int from, int to)
+    {
+        long n = 1;
+        for (int d = from; d < to; d++) n *= shape[d];
+        return checked((int)n);
+    }
+
+    /// <summary>
+    /// An operand of a reduction over <paramref name="full"/> (the shape reduced; the operand, of
+    /// shape <paramref name="shape"/>, broadcasts to it) walked as two dimensions split at
+    /// <paramref name="boundary"/>: its stride over the outer block <c>[0, boundary)</c> taken as one
+    /// dimension and over the inner block <c>[boundary, rank)</c>. False when a block's strides do
+    /// not merge into one (a transpose inside it, a broadcast along part of it).
+    /// </summary>
+    public static bool Split(int[] strides, int[] shape, int[] full, int boundary, out int outer, out int inner)
+    {
+        bool ok = true;
+        int lead = full.Length - shape.Length;
+        outer = Merged(strides, shape, full, lead, 0, boundary, ref ok);
+        inner = Merged(strides, shape, full, lead, boundary, full.Length, ref ok);
+        return ok;
+    }
+
+    /// <summary>The stride of dimensions <c>[from, to)</c> of <paramref name="full"/> walked as one (size-1 dimensions skipped); clears <paramref name="ok"/> where they do not merge.</summary>
+    private static int Merged(int[] strides, int[] shape, int[] full, int lead, int from, int to, ref bool ok)
+    {
+        int first = 0;
+        bool any = false;
+        long expected = 0;
+        for (int d = to - 1; d >= from; d--)
+        {
+            if (full[d] == 1) continue;
+            int od = d - lead;
+            int s = od < 0 || shape[od] == 1 ? 0 : strides[od];
+            if (!any) { first = s; any = true; }
+            else if (s != expected) ok = false;
+            expected = (long)s * full[d];
+        }
+        return first;
+    }
+
+    /// <summary>How many chunks <paramref name="count"/> items are cut into to spread them over the cores (a few per core, at least one).</summary>
+    public static int Chunks(int count) => Math.Max(1, Math.Min(count, Environment.ProcessorCount * 4));
+
+    /// <summary>Chunk <paramref name="c"/> of <see cref="Chunks(int)"/> over <c>[0, count)</c>.</summary>
+    public static (int Lo, int Hi) Chunk(int count, int c) => Chunk(count, c, Chunks(count), 1);
+
+    /// <summary>Chunk <paramref name="c"/> of <paramref name="chunks"/> over <c>[0, count)</c>, its bounds multiples of <paramref name="align"/> (the last ends at count).</summary>
+    public static (int Lo, int Hi) Chunk(int count, int c, int chunks, int align)
+    {
+        long per = ((long)count + chunks - 1) / chunks;
+        per = (per + align - 1) / align * align;
+        long lo = Math.Min(count, c * per), hi = Math.Min(count, lo + per);
+        return ((int)lo, (int)hi);
+    }
+
     /// <summary>True when the view walks its elements in row-major order with no gaps (size-1 dimensions ignored).</summary>
     public static bool IsContiguous(int[] shape, int[] strides)
     {

@@ -94,6 +94,23 @@ public sealed class Schedule
     /// <summary>True when the node only reinterprets its input's storage.</summary>
     public static bool IsView(Apply node) => node.Op.IsView;
 
+    /// <summary>Every node's array must fit in an array: a product of sizes past that is a shape error here, not an overflow in a kernel.</summary>
+    public void CheckSizes(int[][] shapes)
+    {
+        foreach (var step in Steps)
+        {
+            var shape = shapes[step.Slot];
+            if (shape.Contains(0)) continue;
+            long n = 1;
+            foreach (var d in shape)
+                if ((n *= d) > Array.MaxLength) break;
+            if (n > Array.MaxLength)
+                throw new ShapeMismatchException(step.Node,
+                    $"{step.Node.Op.Name}: an array of shape {NDArray.ShapeText(shape)} would have more elements than an array can hold ({Array.MaxLength}).",
+                    new ArgumentException("Too many elements."));
+        }
+    }
+
     private static StepKind KindOf(Apply node) =>
         node.Op is Map ? StepKind.Loop : node.Op.IsView ? StepKind.View : StepKind.Kernel;
 }

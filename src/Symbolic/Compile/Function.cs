@@ -226,9 +226,78 @@ public sealed class Function : IDisposable
         return gates.Length == 0 ? Run(args) : SharedVariable.Holding(gates, v => v.Gate, () => Run(args));
     }
 
-    private NDArray[] Run(NDArray[] args)
+    /// <summary>
+    /// Computes the outputs into arrays the caller keeps between calls, so that a large result costs
+    /// no fresh allocation (and none of the page faults a fresh array takes): output <c>i</c> is
+    /// written into <c>destinations[i]</c>, which must have the output's dtype and shape; a null
+    /// entry gets a fresh array as <see cref="Invoke(NDArray[])"/> gives. Returns one array per
+    /// output: the destination itself where one was given. Updates are applied as by
+    /// <see cref="Invoke(NDArray[])"/>.
+    /// <para>
+    /// A destination's contents are replaced, so it must be an array made for the purpose (for
+    /// example <c>NDArray.Zeros(DType.Float32, 1000, 1000)</c>, or an earlier result) that no other
+    /// code reads meanwhile; it may not be one of the inputs, a shared variable's value, or given
+    /// for two outputs. Every check (inputs, then destinations) is made before anything runs and
+    /// raises <see cref="ArgumentException"/> naming the input or output; a call that throws writes
+    /// no destination and changes no shared variable.
+    /// </para>
+    /// </summary>
+    public NDArray[] Invoke(NDArray[] args, NDArray?[] destinations)
     {
-        if (cuda is not null) return RunCuda(args);
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(destinations);
+        args = (NDArray[])args.Clone();
+        destinations = (NDArray?[])destinations.Clone();
+        if (args.Length != inputs.Length)
+            throw new ArgumentException(
+                $"The function takes {inputs.Length} input{(inputs.Length == 1 ? "" : "s")} ({string.Join(", ", inputs.Select(Op.Describe))}), but {args.Length} {(args.Length == 1 ? "was" : "were")} given.", nameof(args));
+        if (destinations.Length != outputCount)
+            throw new ArgumentException(
+                $"The function has {outputCount} output{(outputCount == 1 ? "" : "s")}, but {destinations.Length} destination{(destinations.Length == 1 ? " was" : "s were")} given (one per output; null for an output that should get a fresh array).", nameof(destinations));
+        for (int i = 0; i < args.Length; i++) Check(i, args[i]);
+        for (int i = 0; i < destinations.Length; i++)
+        {
+            if (destinations[i] is not { } d) continue;
+            for (int j = 0; j < i; j++)
+                if (destinations[j] is { } e && ReferenceEquals(e.Buffer, d.Buffer))
+                    throw new ArgumentException($"Destination {i} (for output {i} {OutputText(i)}) is the same array as destination {j}: each output needs its own.", $"destinations[{i}]");
+            int input = Array.FindIndex(args, a => ReferenceEquals(a.Buffer, d.Buffer));
+            if (input >= 0)
+                throw new ArgumentException($"Destination {i} (for output {i} {OutputText(i)}) is input {input} {Op.Describe(inputs[input])}: a destination is overwritten, so it cannot also be read.", $"destinations[{i}]");
+        }
+        return gates.Length == 0 ? Run(args, destinations) : SharedVariable.Holding(gates, v => v.Gate, () => Run(args, destinations));
+    }
+
+    /// <summary>Output <paramref name="i"/> for error messages: its name or type.</summary>
+    private string OutputText(int i) => Op.Describe(schedule.Outputs[i]);
+
+    /// <summary>Each given destination has its output's dtype and shape (known after the shape pass) and is no shared variable's value.</summary>
+    private void CheckDestinations(NDArray?[] destinations, int[][] shapes, NDArray[] values, int firstShared)
+    {
+        for (int i = 0; i < destinations.Length; i++)
+        {
+            if (destinations[i] is not { } d) continue;
+            var output = schedule.Outputs[i];
+            var shape = shapes[schedule.OutputSlots[i]];
+            if (d.DType != output.DType || !d.ShapeSpan.SequenceEqual(shape))
+                throw new ArgumentException(
+                    $"Destination {i} (for output {i} {OutputText(i)}) must be a {output.DType.ShortName()} array of shape {NDArray.ShapeText(shape)} for these inputs, but got a {d.DType.ShortName()} array of shape {NDArray.ShapeText(d.ShapeSpan)}.", $"destinations[{i}]");
+            foreach (var c in schedule.Constants)
+                if (ReferenceEquals(c.Value.Buffer, d.Buffer))
+                    throw new ArgumentException(
+                        $"Destination {i} (for output {i} {OutputText(i)}) is the value of a constant of the graph: a destination is overwritten, so it cannot also be read.", $"destinations[{i}]");
+            for (int s = firstShared; s < values.Length; s++)
+                if (ReferenceEquals(values[s].Buffer, d.Buffer))
+                    throw new ArgumentException(
+                        $"Destination {i} (for output {i} {OutputText(i)}) is the value of shared variable {Op.Describe(schedule.SharedInputs[s - firstShared])}: a destination is overwritten, so it cannot also be read.", $"destinations[{i}]");
+        }
+    }
+
+    private NDArray[] Run(NDArray[] args, NDArray?[]? destinations = null)
+    {
+        if (cuda is not null)
+            return destinations is null || destinations.All(d => d is null) ? RunCuda(args)
+                : throw new NotSupportedException("Destinations are for functions compiled for Device.Cpu: a CUDA function's outputs are copied from the device into fresh arrays.");
         var shared = schedule.SharedInputs;
         var values = new NDArray[args.Length + shared.Count];
         args.CopyTo(values, 0);
@@ -239,13 +308,20 @@ public sealed class Function : IDisposable
         try
         {
             shapes = program!.Shapes(values);
-            CheckSizes(shapes);
         }
         catch (ShapeMismatchException e)
         {
             throw ShapeError(e, args, i => values[args.Length + i].Shape);
         }
-        var results = program.Run(values, shapes);
+        if (destinations is not null) CheckDestinations(destinations, shapes, values, args.Length);
+        NDArray?[]? given = null;
+        if (destinations is not null)
+        {
+            // The program's results are the outputs, then the updates' values (always fresh).
+            given = new NDArray?[program.Schedule.Outputs.Count];
+            destinations.CopyTo(given, 0);
+        }
+        var results = program.Run(values, shapes, given);
         Interlocked.Increment(ref calls);
         if (publishOrder.Length > 0) SharedVariable.Publish(publishOrder, publishResult.Select(r => results[r]).ToArray());
         return results[..outputCount];
@@ -285,7 +361,7 @@ public sealed class Function : IDisposable
             try
             {
                 shapes = cuda!.Shapes(args, mine);
-                CheckSizes(shapes);
+                schedule.CheckSizes(shapes);
             }
             catch (ShapeMismatchException e)
             {
@@ -304,23 +380,6 @@ public sealed class Function : IDisposable
 
     /// <summary>Frees the device resources of a CUDA function (module, constants, scratch buffers); nothing for a CPU function. Calls after it raise <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose() => cuda?.Dispose();
-
-    /// <summary>Every node's array must fit in an array: a product of sizes past that is a shape error here, not an overflow in a kernel.</summary>
-    private void CheckSizes(int[][] shapes)
-    {
-        foreach (var step in schedule.Steps)
-        {
-            var shape = shapes[step.Slot];
-            if (shape.Contains(0)) continue;
-            long n = 1;
-            foreach (var d in shape)
-                if ((n *= d) > Array.MaxLength) break;
-            if (n > Array.MaxLength)
-                throw new ShapeMismatchException(step.Node,
-                    $"{step.Node.Op.Name}: an array of shape {NDArray.ShapeText(shape)} would have more elements than an array can hold ({Array.MaxLength}).",
-                    new ArgumentException("Too many elements."));
-        }
-    }
 
     private void Check(int i, NDArray? a)
     {

@@ -1,0 +1,153 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Symbolic.CodeGen.Cpu.Runtime;
+
+/// <summary>
+/// Softmax along one axis in two passes over each row. The first pass finds the row's maximum and
+/// the sum of the exponentials together (online softmax: each lane keeps a running maximum and a
+/// sum rescaled by <c>exp(old max - new max)</c> whenever a block of vectors raises it, so the
+/// rescaling costs one exponential per block, not per element); the second writes
+/// <c>exp(x - max) / sum</c>. Exponentials are <see cref="VMath"/>'s, on <c>Vector256</c> lanes,
+/// with scalar tails. Rows are spread over the cores above <see cref="Grid.ParallelWork"/>.
+/// Edge rows behave as the max-shifted formula does: -inf entries give 0, a row of -inf or one
+/// holding +inf or NaN gives NaN.
+/// </summary>
+public static class RowSoftmax
+{
+    /// <summary>Softmax of a view along <paramref name="axis"/>, row-major into <paramref name="y"/> from 0.</summary>
+    public static void Into<T>(T[] y, T[] x, int xo, int[] xst, int[] shape, int axis) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int size = Rt.Size(shape);
+        if (size == 0) return;
+        int n = shape[axis];
+        int inner = Rt.SizeOf(shape, axis + 1, shape.Length);
+        int outer = size / (n * inner);
+        // Rows of the last axis read straight from a contiguous view; anything else is first laid
+        // out in y (a copy of the view) and computed in place, rows strided by `inner`.
+        bool direct = inner == 1 && Rt.IsContiguous(shape, xst);
+        if (!direct)
+        {
+            var dense = Rt.Copy(x, xo, xst, shape);
+            Array.Copy(dense, y, size);
+            (x, xo) = (y, 0);
+        }
+        int rows = outer * inner;
+        T[] src = x;
+        int so = xo;
+        void Row(int r)
+        {
+            int o = r / inner, i = r - o * inner;
+            int at = o * n * inner + i;
+            if (inner == 1) Contiguous(y, at, src, so + at, n);
+            else Strided(y, at, inner, n);
+        }
+        if (rows > 1 && Grid.Worth((long)size, 12))
+            Parallel.For(0, Rt.Chunks(rows), c =>
+            {
+                var (lo, hi) = Rt.Chunk(rows, c);
+                for (int r = lo; r < hi; r++) Row(r);
+            });
+        else
+            for (int r = 0; r < rows; r++) Row(r);
+    }
+
+    /// <summary>One contiguous row: x[xp .. xp+n) to y[yp .. yp+n) (the two may be the same storage).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Contiguous<T>(T[] y, int yp, T[] x, int xp, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T rx = ref MemoryMarshal.GetArrayDataReference(x);
+        ref T ry = ref MemoryMarshal.GetArrayDataReference(y);
+        int w = Vector256<T>.Count;
+        int i = 0;
+        T max = T.NegativeInfinity, sum = T.Zero;
+        if (Vector256.IsHardwareAccelerated && n >= w)
+        {
+            var m = Vector256.Create(T.NegativeInfinity);
+            var s = Vector256<T>.Zero;
+            // Blocks of up to four vectors: one maximum per block, one rescale per block.
+            for (; i <= n - w; )
+            {
+                int k = Math.Min(4, (n - i) / w);
+                var bm = Vector256.LoadUnsafe(ref rx, (nuint)(xp + i));
+                for (int b = 1; b < k; b++) bm = Max(bm, Vector256.LoadUnsafe(ref rx, (nuint)(xp + i + b * w)));
+                var nm = Max(m, bm);
+                // exp(m - nm) is 1 where the maximum stays (also when both are -inf, where the
+                // difference would be NaN); the sum of a lane that has seen only -inf stays 0.
+                var scale = Vector256.ConditionalSelect(Vector256.Equals(m, nm), Vector256<T>.One, Exp(m - nm));
+                var add = Vector256<T>.Zero;
+                var live = ~Vector256.Equals(nm, Vector256.Create(T.NegativeInfinity));
+                for (int b = 0; b < k; b++) add += Exp(Vector256.LoadUnsafe(ref rx, (nuint)(xp + i + b * w)) - nm);
+                s = s * scale + (add & live);
+                m = nm;
+                i += k * w;
+            }
+            // Lanes combined in order: the row's maximum, then each lane's sum moved onto it.
+            for (int l = 0; l < w; l++) max = Max(max, m.GetElement(l));
+            for (int l = 0; l < w; l++)
+            {
+                var ml = m.GetElement(l);
+                var sl = s.GetElement(l);
+                sum += ml == max ? sl : sl * T.Exp(ml - max);
+            }
+        }
+        // Scalar tail, online as well.
+        for (; i < n; i++)
+        {
+            var v = Unsafe.Add(ref rx, xp + i);
+            var nm = Max(max, v);
+            if (nm != max) sum *= T.Exp(max - nm);
+            if (!T.IsNegativeInfinity(nm)) sum += T.Exp(v - nm);
+            max = nm;
+        }
+        // A row of -inf: the shifted formula gives exp(NaN); so do we.
+        if (T.IsNegativeInfinity(max)) sum = T.NaN;
+        // Second pass: write.
+        i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= w)
+        {
+            var vm = Vector256.Create(max);
+            var vs = Vector256.Create(sum);
+            for (; i <= n - w; i += w)
+                (Exp(Vector256.LoadUnsafe(ref rx, (nuint)(xp + i)) - vm) / vs).StoreUnsafe(ref ry, (nuint)(yp + i));
+        }
+        for (; i < n; i++) Unsafe.Add(ref ry, yp + i) = T.Exp(Unsafe.Add(ref rx, xp + i) - max) / sum;
+    }
+
+    /// <summary>One row of y, in place, its n elements <paramref name="stride"/> apart from <paramref name="at"/>.</summary>
+    private static void Strided<T>(T[] y, int at, int stride, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T max = T.NegativeInfinity, sum = T.Zero;
+        for (int k = 0, p = at; k < n; k++, p += stride)
+        {
+            var v = y[p];
+            var nm = Max(max, v);
+            if (nm != max) sum *= T.Exp(max - nm);
+            if (!T.IsNegativeInfinity(nm)) sum += T.Exp(v - nm);
+            max = nm;
+        }
+        if (T.IsNegativeInfinity(max)) sum = T.NaN;
+        for (int k = 0, p = at; k < n; k++, p += stride) y[p] = T.Exp(y[p] - max) / sum;
+    }
+
+    /// <summary>Math.Max: NaN wins.</summary>
+    private static T Max<T>(T a, T b) where T : IFloatingPointIeee754<T> => T.IsNaN(a) || T.IsNaN(b) ? T.NaN : T.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Max<T>(Vector256<T> a, Vector256<T> b)
+    {
+        if (typeof(T) == typeof(float)) return VMath.Max(a.AsSingle(), b.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return VMath.Max(a.AsDouble(), b.AsDouble()).As<double, T>();
+        throw new NotSupportedException();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Exp<T>(Vector256<T> a)
+    {
+        if (typeof(T) == typeof(float)) return VMath.Exp(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return VMath.Exp(a.AsDouble()).As<double, T>();
+        throw new NotSupportedException();
+    }
+}
