@@ -129,8 +129,10 @@ public static class TensorMath
 
     // ---- linear algebra and shape ------------------------------------------------------------
 
+    /// <summary>NumPy's <c>dot</c>: a 0-d operand multiplies (broadcasting), ranks 1 and 2 as matrix products, higher ranks batched.</summary>
     public static Variable Dot(Variable a, Variable b)
     {
+        if (a.NDim == 0 || b.NDim == 0) return Mul(a, b);
         if (a.NDim == 1 && b.NDim > 2) return DropAxis(Dot(DimShuffle(a, 'x', 0), b), b.NDim - 2);
         if (b.NDim == 1 && a.NDim > 2) return DropAxis(Dot(a, DimShuffle(b, 0, 'x')), a.NDim - 1);
         return Apply.Make(Ops.Dot.Instance, a, b);
