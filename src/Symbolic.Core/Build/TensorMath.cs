@@ -99,10 +99,10 @@ public static class TensorMath
 
     // ---- reductions --------------------------------------------------------------------------
 
-    public static Variable Reduce(ReduceKind kind, Variable x, int[]? axes, bool keepDims)
+    public static Variable Reduce(ReduceKind kind, Variable x, int[]? axes, bool keepDims, bool emptyIsIdentity = false)
     {
         var norm = axes is null ? Enumerable.Range(0, x.NDim).ToArray() : NormalizeAxes(x, axes, kind.ToString());
-        return Apply.Make(new Reduce(kind, norm, keepDims), x);
+        return Apply.Make(new Reduce(kind, norm, keepDims, emptyIsIdentity), x);
     }
 
     public static Variable Sum(Variable x) => Reduce(ReduceKind.Sum, x, null, false);
@@ -144,8 +144,10 @@ public static class TensorMath
 
     // ---- linear algebra and shape ------------------------------------------------------------
 
+    /// <summary>NumPy's <c>dot</c>: a 0-d operand multiplies (broadcasting), ranks 1 and 2 as matrix products, higher ranks batched.</summary>
     public static Variable Dot(Variable a, Variable b)
     {
+        if (a.NDim == 0 || b.NDim == 0) return Mul(a, b);
         if (a.NDim == 1 && b.NDim > 2) return DropAxis(Dot(DimShuffle(a, 'x', 0), b), b.NDim - 2);
         if (b.NDim == 1 && a.NDim > 2) return DropAxis(Dot(a, DimShuffle(b, 0, 'x')), a.NDim - 1);
         return Apply.Make(Ops.Dot.Instance, a, b);
@@ -260,14 +262,15 @@ public static class TensorMath
     public static Variable Softmax(Variable x, int axis = -1)
     {
         int a = NormalizeAxis(x, axis, "Softmax", x.NDim);
-        var e = Exp(Sub(x, StopGradient(Max(x, [a], keepDims: true))));
+        // The shift's max is -inf over an empty axis rather than an error: the result is empty, as the formula's is.
+        var e = Exp(Sub(x, StopGradient(Reduce(ReduceKind.Max, x, [a], keepDims: true, emptyIsIdentity: true))));
         return Div(e, Sum(e, [a], keepDims: true));
     }
 
     public static Variable LogSoftmax(Variable x, int axis = -1)
     {
         int a = NormalizeAxis(x, axis, "LogSoftmax", x.NDim);
-        var s = Sub(x, StopGradient(Max(x, [a], keepDims: true)));
+        var s = Sub(x, StopGradient(Reduce(ReduceKind.Max, x, [a], keepDims: true, emptyIsIdentity: true)));
         return Sub(s, Log(Sum(Exp(s), [a], keepDims: true)));
     }
 

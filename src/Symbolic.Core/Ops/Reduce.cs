@@ -10,12 +10,20 @@ namespace Symbolic.Ops;
 /// </summary>
 public sealed class Reduce : Op
 {
-    public Reduce(ReduceKind kind, int[] axes, bool keepDims)
+    public Reduce(ReduceKind kind, int[] axes, bool keepDims, bool emptyIsIdentity = false)
     {
         Kind = kind;
         Axes = axes;
         KeepDims = keepDims;
+        EmptyIsIdentity = emptyIsIdentity && kind is ReduceKind.Max or ReduceKind.Min;
     }
+
+    /// <summary>
+    /// For max and min: a group with no elements gives the identity (-inf for max, +inf for min) instead of
+    /// raising. The stable softmax family shifts by such a max, so that a softmax, log-softmax or logsumexp over
+    /// an empty axis gives what the formula as written gives (log(sum(exp(x))) over nothing is log(0) = -inf).
+    /// </summary>
+    public bool EmptyIsIdentity { get; }
 
     public ReduceKind Kind { get; }
 
@@ -23,7 +31,7 @@ public sealed class Reduce : Op
 
     public bool KeepDims { get; }
 
-    public override string Name => $"{Kind.ToString().ToLowerInvariant()}{{axes=[{string.Join(",", Axes)}]{(KeepDims ? ", keepdims" : "")}}}";
+    public override string Name => $"{Kind.ToString().ToLowerInvariant()}{{axes=[{string.Join(",", Axes)}]{(KeepDims ? ", keepdims" : "")}{(EmptyIsIdentity ? Kind == ReduceKind.Max ? ", empty=-inf" : ", empty=inf" : "")}}}";
 
     public bool IsArg => Kind is ReduceKind.Argmax or ReduceKind.Argmin;
 
@@ -58,7 +66,7 @@ public sealed class Reduce : Op
             if (!Axes.Contains(d)) r.Add(s[d]);
             else
             {
-                if (s[d] == 0 && Kind is not (ReduceKind.Sum or ReduceKind.Prod or ReduceKind.Mean))
+                if (s[d] == 0 && Kind is not (ReduceKind.Sum or ReduceKind.Prod or ReduceKind.Mean) && !EmptyIsIdentity)
                     throw new ArgumentException($"{Kind} of {Describe(node.Inputs[0])} with shape {NDArray.ShapeText(s)}: axis {d} is empty, and an empty {Kind.ToString().ToLowerInvariant()} has no value.");
                 if (KeepDims) r.Add(1);
             }

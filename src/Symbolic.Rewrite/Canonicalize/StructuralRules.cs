@@ -28,6 +28,11 @@ public static class StructuralRules
     /// Evaluates a node whose inputs are all constants (with the interpreter) into a constant. A node
     /// whose evaluation fails (an index out of range, an empty max) is left as it is, so that the error
     /// is raised where the function runs, with the message it has there, and not while compiling.
+    /// A fold that would freeze an overflow or underflow is not made either: where finite inputs give an
+    /// infinity or NaN (exp(1000)), or finite non-zero inputs give a zero or subnormal through anything but
+    /// an exact addition (exp(-1000), 1e-200 * 1e-200), the node stays, so that the stabilize phase can still
+    /// rewrite the formula around it (log(1 + exp(1000)) becomes softplus(1000), which folds to 1000, where a
+    /// folded exp(1000) would have frozen log(1 + inf) = inf). Left unfolded, it computes the same value at run time.
     /// </summary>
     public static Variable? ConstantFold(Variable v)
     {
@@ -36,14 +41,43 @@ public static class StructuralRules
         if (v.Type.Shape.Any(d => d is null)) return null;
         long size = v.Type.Shape.Aggregate(1L, (a, d) => a * d!.Value);
         if (size > FoldLimit) return null;
+        NDArray value;
         try
         {
-            return Constant.Create(Interpreter.Evaluate([v])[0]);
+            value = Interpreter.Evaluate([v])[0];
         }
         catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException or OverflowException)
         {
             return null;
         }
+        return LosesRange(node, value) ? null : Constant.Create(value);
+    }
+
+    /// <summary>True where the folded value holds an overflow or underflow its finite inputs did not (see <see cref="ConstantFold"/>).</summary>
+    private static bool LosesRange(Apply node, NDArray value)
+    {
+        if (!value.DType.IsFloat() || node.Op is not Elemwise elem) return false;
+        bool inputsFinite = true, inputsNonZero = true;
+        foreach (var input in node.Inputs)
+        {
+            var c = ((Constant)input).Value;
+            if (!c.DType.IsFloat() && elem.Scalar.Name is "switch" or "second") continue;
+            for (int i = 0; i < c.Size; i++)
+            {
+                double x = c.GetDouble(i);
+                if (!double.IsFinite(x)) inputsFinite = false;
+                if (x == 0) inputsNonZero = false;
+            }
+        }
+        if (!inputsFinite) return false;
+        bool exactSum = elem.Scalar.Name is "add" or "sub" or "neg" or "abs" or "switch" or "second" or "maximum" or "minimum";
+        for (int i = 0; i < value.Size; i++)
+        {
+            double r = value.GetDouble(i);
+            if (!double.IsFinite(r)) return true;
+            if (inputsNonZero && !exactSum && (r == 0 || Math.Abs(r) < (value.DType == DType.Float32 ? 1.1754943508222875e-38 : double.Epsilon * 4503599627370496.0))) return true;
+        }
+        return false;
     }
 
     /// <summary>dimshuffle(dimshuffle(x)) as one dimshuffle; an identity dimshuffle as x.</summary>
@@ -71,12 +105,12 @@ public static class StructuralRules
         if (inner.Owner?.Op is not Reduce innerOp || innerOp.Kind != outer.Kind) return null;
         var x = inner.Owner.Inputs[0];
         if (innerOp.KeepDims && !outer.KeepDims)
-            return innerOp.Axes.All(outer.Axes.Contains) ? Apply.Make(new Reduce(outer.Kind, outer.Axes.Order().ToArray(), false), x) : null;
+            return innerOp.Axes.All(outer.Axes.Contains) ? Apply.Make(new Reduce(outer.Kind, outer.Axes.Order().ToArray(), false, innerOp.EmptyIsIdentity && outer.EmptyIsIdentity), x) : null;
         if (innerOp.KeepDims != outer.KeepDims) return null;
         // Map the outer axes back to x's axes.
         var remaining = Enumerable.Range(0, x.NDim).Where(d => innerOp.KeepDims || !innerOp.Axes.Contains(d)).ToArray();
         var axes = innerOp.Axes.Concat(outer.Axes.Select(a => remaining[a])).Distinct().Order().ToArray();
-        return Apply.Make(new Reduce(outer.Kind, axes, outer.KeepDims), x);
+        return Apply.Make(new Reduce(outer.Kind, axes, outer.KeepDims, innerOp.EmptyIsIdentity && outer.EmptyIsIdentity), x);
     }
 
     /// <summary>
@@ -97,7 +131,7 @@ public static class StructuralRules
             bool reduced = axes.Contains(d);
             if (reduced ? shuffle.Pattern[d] >= 0 : shuffle.Pattern[d] != kept++) return null;
         }
-        return Apply.Make(new Reduce(reduce.Kind, axes, true), x);
+        return Apply.Make(new Reduce(reduce.Kind, axes, true, reduce.EmptyIsIdentity), x);
     }
 
     /// <summary>A reshape to the shape its input already has.</summary>

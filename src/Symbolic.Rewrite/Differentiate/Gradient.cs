@@ -10,7 +10,13 @@ namespace Symbolic.Rewrite.Differentiate;
 /// </summary>
 public static class Gradient
 {
-    public static Variable[] Grad(Variable cost, IReadOnlyList<Variable> wrt)
+    /// <summary>
+    /// The gradients of the scalar <paramref name="cost"/> with respect to each of <paramref name="wrt"/>. A
+    /// <c>wrt</c> the cost does not depend on raises, naming it, unless <paramref name="disconnected"/> is
+    /// <see cref="DisconnectedInputs.Zero"/>, which gives it zeros. Dependence is read from the graph as built:
+    /// a path through an op without a gradient (argmax, a comparison, stop_gradient) is a dependence, whose gradient is 0.
+    /// </summary>
+    public static Variable[] Grad(Variable cost, IReadOnlyList<Variable> wrt, DisconnectedInputs disconnected = DisconnectedInputs.Raise)
     {
         ArgumentNullException.ThrowIfNull(cost);
         if (cost.NDim != 0)
@@ -22,6 +28,17 @@ public static class Gradient
             ArgumentNullException.ThrowIfNull(w, nameof(wrt));
             if (!w.DType.IsFloat())
                 throw new ArgumentException($"Grad: cannot differentiate with respect to {Op.Describe(w)}, which is not a float.", nameof(wrt));
+        }
+        if (disconnected == DisconnectedInputs.Raise && wrt.Count > 0)
+        {
+            var inGraph = new HashSet<Variable>(ReferenceEqualityComparer.Instance) { cost };
+            foreach (var node in GraphWalk.TopologicalOrder([cost]))
+                foreach (var i in node.Inputs) inGraph.Add(i);
+            for (int k = 0; k < wrt.Count; k++)
+                if (!inGraph.Contains(wrt[k]))
+                    throw new ArgumentException(
+                        $"Grad: the cost {Op.Describe(cost)} does not depend on {Op.Describe(wrt[k])} (wrt {k}), so its gradient is not defined. " +
+                        "Pass DisconnectedInputs.Zero to get zeros for it.", nameof(wrt));
         }
         return StableBackward(cost, wrt);
     }

@@ -7,8 +7,11 @@ public sealed record RewriteOptions
 
     public IReadOnlySet<string> ExcludedPhases { get; init; } = new HashSet<string>();
 
-    /// <summary>Leaves out every rule tagged unsafe (those that can change IEEE results).</summary>
-    public bool ExcludeUnsafe { get; init; }
+    /// <summary>
+    /// Leaves out every rule tagged unsafe (those that can change IEEE results: x * 0 to 0 where x may be
+    /// infinite). True by default: a rewritten graph computes what the graph as written computes.
+    /// </summary>
+    public bool ExcludeUnsafe { get; init; } = true;
 
     /// <summary>
     /// The most rule firings a phase may make before the engine stops it. Null (the default): in proportion

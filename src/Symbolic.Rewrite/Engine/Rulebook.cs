@@ -40,6 +40,7 @@ public static class Rulebook
                 "merge" => [],
                 "canonicalize" => canonical,
                 "specialize" => Specialize.SpecializeRules.All().Concat(Own(name)).Concat(canonical).ToList(),
+                "stabilize" => Own(name).Concat(Stabilize.StabilizeRules.All()).Concat(canonical).ToList(),
                 _ => Own(name).Concat(canonical).ToList(),
             };
             foreach (var r in rewriters) phase.Add(r);

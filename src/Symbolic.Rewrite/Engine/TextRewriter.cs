@@ -18,7 +18,13 @@ public sealed class TextRewriter : IRewriter
     public Variable? TryRewrite(Variable v)
     {
         var m = Matcher.Try(Rule.Pattern, v);
-        if (m is null || !Rule.Conditions.All(c => c.Holds(m))) return null;
+        if (m is null) return null;
+        if (!Rule.Conditions.All(c => c.Holds(m)))
+        {
+            // The first pairing of a commutative op's operands failed the conditions; another may pass them.
+            m = Matcher.TryWhere(Rule.Pattern, v, k => Rule.Conditions.All(c => c.Holds(k)));
+            if (m is null) return null;
+        }
         return TemplateBuilder.Build(Rule.Template, m);
     }
 

@@ -51,10 +51,16 @@ public sealed record RuleCondition(string Predicate, string Variable, IReadOnlyL
     /// True for <c>y - stop_gradient(max(y))</c>, the max-shifted form the stable softmax family works on,
     /// and for the shift logsumexp uses, <c>y - stop_gradient(switch(isfinite(m), m, 0))</c> with <c>m = max(y)</c>.
     /// </summary>
-    public static bool IsShifted(Variable v) =>
+    public static bool IsShifted(Variable v) => ShiftOf(v) is not null;
+
+    /// <summary>The max node of a shifted form (see <see cref="IsShifted"/>), the plain max or the one inside the isfinite switch; otherwise null.</summary>
+    public static Apply? ShiftOf(Variable v) =>
         v.Owner is { Op: Symbolic.Ops.Elemwise { Scalar.Name: "sub" } } sub
         && sub.Inputs[1].Owner is { Op: Symbolic.Ops.StopGradient } sg
-        && IsMaxOf(FiniteOrZeroOperand(sg.Inputs[0]) ?? sg.Inputs[0], sub.Inputs[0]);
+        && (FiniteOrZeroOperand(sg.Inputs[0]) ?? sg.Inputs[0]) is var m
+        && IsMaxOf(m, sub.Inputs[0])
+            ? m.Owner
+            : null;
 
     private static bool IsMaxOf(Variable m, Variable y) =>
         m.Owner is { Op: Symbolic.Ops.Reduce { Kind: Symbolic.Ops.ReduceKind.Max } } max && ReferenceEquals(max.Inputs[0], y);

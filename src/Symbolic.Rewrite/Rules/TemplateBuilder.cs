@@ -20,20 +20,27 @@ public static class TemplateBuilder
         foreach (var kind in Enum.GetValues<ReduceKind>())
         {
             var k = kind;
+            // A max or min a template builds is a stabilizing shift (softmax, logsumexp): over an empty axis it is the
+            // identity, -inf for max, so that the stabilized formula gives what the formula as written gives there.
             Register(kind.ToString().ToLowerInvariant(), (a, p) => p is Reduce r
-                ? Apply.Make(new Reduce(k, r.Axes.ToArray(), r.KeepDims), a)
-                : TensorMath.Reduce(k, a[0], null, false));
+                ? Apply.Make(new Reduce(k, r.Axes.ToArray(), r.KeepDims, emptyIsIdentity: true), a)
+                : TensorMath.Reduce(k, a[0], null, false, emptyIsIdentity: true));
         }
         Register("max_keepdims", (a, p) => p is Reduce r
-            ? Apply.Make(new Reduce(ReduceKind.Max, r.Axes.ToArray(), true), a)
-            : TensorMath.Max(a[0], Enumerable.Range(0, a[0].NDim).ToArray(), keepDims: true));
+            ? Apply.Make(new Reduce(ReduceKind.Max, r.Axes.ToArray(), true, emptyIsIdentity: true), a)
+            : TensorMath.Reduce(ReduceKind.Max, a[0], Enumerable.Range(0, a[0].NDim).ToArray(), keepDims: true, emptyIsIdentity: true));
         Register("dot", (a, _) => TensorMath.Dot(a[0], a[1]));
         Register("gemm", (a, _) => MakeGemm(a[0], a[1], a[2], a[3], a[4]));
         Register("take", (a, _) => TensorMath.Take(a[0], a[1..]));
         Register("reshape", (a, p) => p is Reshape r ? Apply.Make(r, a) : TensorMath.ReshapeTo(a[0], a[1..]));
+        Register("dimshuffle", (a, p) => p is DimShuffle d ? Apply.Make(d, a) : null);
         Register("stop_gradient", (a, _) => TensorMath.StopGradient(a[0]));
         Register("zeros_like", (a, _) => TensorMath.ZerosLike(a[0]));
         Register("ones_like", (a, _) => TensorMath.OnesLike(a[0]));
+        Register("true_like", (a, _) => TensorMath.Second(a[0], Constant.Scalar(1, DType.Bool)));
+        Register("false_like", (a, _) => TensorMath.Second(a[0], Constant.Scalar(0, DType.Bool)));
+        // A scalar NaN of x's dtype (a float; for an integer x, float64), for the branch where a formula is NaN.
+        Register("nan", (a, _) => Constant.Scalar(double.NaN, a[0].DType.IsFloat() ? a[0].DType : DType.Float64));
     }
 
     /// <summary>

@@ -13,20 +13,24 @@ public static class SpecializeRules
     ];
 
     /// <summary>
+    /// The composite the softmax op replaces, matched by the same matcher as the text rules, so that the
+    /// code below reads only what the pattern bound and never casts a node the pattern did not check.
+    /// </summary>
+    private static readonly Pattern Composite = RuleParser.ParseExpression("exp(s) / sum{a}(exp(s))");
+
+    /// <summary>
     /// exp(x - stop_gradient(max(x))) / sum(exp(x - stop_gradient(max(x)))) over one axis, with the
-    /// max and the sum over that same axis and kept, is softmax along the axis.
+    /// max and the sum over that same axis and kept, is softmax along the axis. The shift may also be
+    /// logsumexp's <c>switch(isfinite(m), m, 0)</c> with <c>m = max(x)</c>: both give the same quotient
+    /// (the shift cancels), and the softmax op shifts by the max itself.
     /// </summary>
     public static Variable? SoftmaxOp(Variable v)
     {
-        var div = v.Owner!;
-        if (div.Inputs[0].Owner is not { Op: Elemwise { Scalar.Name: "exp" } } exp) return null;
-        var s = exp.Inputs[0];
-        if (!RuleCondition.IsShifted(s)) return null;
-        if (div.Inputs[1].Owner is not { Op: Reduce { Kind: ReduceKind.Sum, KeepDims: true, Axes.Count: 1 } sum } sumNode
-            || !ReferenceEquals(sumNode.Inputs[0], div.Inputs[0])) return null;
-        var max = (Reduce)s.Owner!.Inputs[1].Owner!.Inputs[0].Owner!.Op;
-        if (!max.KeepDims || !max.Axes.SequenceEqual(sum.Axes)) return null;
-        var x = s.Owner.Inputs[0];
+        if (Matcher.Try(Composite, v) is not { } m) return null;
+        var s = m.Vars["s"];
+        if (!RuleCondition.IsShifted(s) || m.Params["a"] is not Reduce { Kind: ReduceKind.Sum, KeepDims: true, Axes.Count: 1 } sum) return null;
+        if (RuleCondition.ShiftOf(s) is not { Op: Reduce { Kind: ReduceKind.Max, KeepDims: true } max } || !max.Axes.SequenceEqual(sum.Axes)) return null;
+        var x = s.Owner!.Inputs[0];
         return Apply.Make(new SoftmaxOp(sum.Axes[0]), x);
     }
 }

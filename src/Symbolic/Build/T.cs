@@ -179,10 +179,19 @@ public static class T
 
     // ---- gradients ----------------------------------------------------------------------------
 
-    /// <summary>The gradient of a scalar cost with respect to each of <paramref name="wrt"/>, by reverse-mode differentiation.</summary>
+    /// <summary>
+    /// The gradient of a scalar cost with respect to each of <paramref name="wrt"/>, by reverse-mode differentiation.
+    /// A <c>wrt</c> the cost does not depend on raises an <see cref="ArgumentException"/> naming it.
+    /// </summary>
     public static Variable[] Grad(Variable cost, params Variable[] wrt) => Gradient.Grad(cost, wrt);
 
     public static Variable Grad(Variable cost, Variable wrt) => Gradient.Grad(cost, [wrt])[0];
+
+    /// <summary>
+    /// As <see cref="Grad(Variable, Variable[])"/>, choosing what a <c>wrt</c> the cost does not depend on gets:
+    /// an <see cref="ArgumentException"/> naming it (<see cref="DisconnectedInputs.Raise"/>, the default) or zeros.
+    /// </summary>
+    public static Variable[] Grad(Variable cost, Variable[] wrt, DisconnectedInputs disconnected) => Gradient.Grad(cost, wrt, disconnected);
 
     /// <summary>The derivatives of every element of <paramref name="y"/> with respect to <paramref name="x"/>, shape (size of y, *shape of x).</summary>
     public static Variable Jacobian(Variable y, Variable x) => Rewrite.Differentiate.Jacobian.Of(y, x);

@@ -14,8 +14,12 @@ public sealed record CompileOptions
     /// <summary>Phases left out, by name: merge, canonicalize, stabilize, specialize.</summary>
     public IReadOnlyCollection<string> ExcludePhases { get; init; } = [];
 
-    /// <summary>Leave out the rules that can change IEEE results (x - x to 0, x / x to 1, x * 0 to 0).</summary>
-    public bool ExcludeUnsafeRules { get; init; }
+    /// <summary>
+    /// Leave out the rules that can change IEEE results (x - x to 0, x / x to 1, x * 0 to 0, 0 / x to 0 for floats,
+    /// where x may be 0, infinite or NaN). True by default: the compiled function gives the value the formula as
+    /// written gives (stabilized where it would over- or underflow). Set it to false for Theano's folds.
+    /// </summary>
+    public bool ExcludeUnsafeRules { get; init; } = true;
 
     /// <summary>
     /// Fuse elementwise nodes into shared kernels (the default). Off: one kernel per node, each

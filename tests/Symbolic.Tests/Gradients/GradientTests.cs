@@ -262,10 +262,11 @@ public class GradientErrorTests
     }
 
     [Fact]
-    public void UnconnectedWrtGetsZeros()
+    public void UnconnectedWrtRaisesOrGetsZerosWhenAsked()
     {
         var (x, z) = (T.Vector("x"), T.Vector("z"));
-        var g = T.Grad(T.Sum(x), z);
+        Assert.Contains("'z'", Assert.Throws<ArgumentException>(() => T.Grad(T.Sum(x), z)).Message);
+        var g = T.Grad(T.Sum(x), [z], DisconnectedInputs.Zero)[0];
         var r = Interpreter.Evaluate(g, (z, NDArray.From(new float[] { 1, 2 }, 2)));
         Assert.Equal(new float[2], r.ToArray<float>());
     }

@@ -22,6 +22,7 @@ public class CodeRuleSoundnessTests
             + T.Cast(T.Arange(T.Shape(T.Reshape(T.Exp(X), [T.Constant(-1, DType.Int64), T.Constant(2, DType.Int64)]), 1)), DType.Float64),
         ["shape-through-elemwise"] = () => T.Cast(T.Arange(T.Shape(T.Exp(X) * 2, 1)), DType.Float64),
         ["softmax-op"] = () => T.Softmax(X, 1),
+        ["log-softmax-view"] = () => T.Log(T.Reshape(T.Softmax(X, 2)[1], -1)),
     };
 
     public static TheoryData<string> Names() => new(Instances.Keys);

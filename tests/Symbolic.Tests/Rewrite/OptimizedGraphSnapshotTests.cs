@@ -9,15 +9,15 @@ namespace Symbolic.Tests.Rewrite;
 /// </summary>
 public class OptimizedGraphSnapshotTests
 {
-    private static string Describe(Variable[] built)
+    internal static string Describe(Variable[] built, RewriteOptions? options = null)
     {
-        var (outs, trace) = Rulebook.Engine.Run(built);
+        var (outs, trace) = Rulebook.Engine.Run(built, options);
         return $"== built ==\n{Graph.DebugPrint(built)}== optimized ==\n{Graph.DebugPrint(outs)}== trace ==\n{trace}";
     }
 
     [Theory]
     [MemberData(nameof(RuleSoundnessTests.RuleNames), MemberType = typeof(RuleSoundnessTests))]
-    public void RuleSnapshot(string rule) => Snapshot.Match($"rewrite/{rule}", Describe([RuleSoundnessTests.Instances[rule]()]));
+    public void RuleSnapshot(string rule) => Snapshot.Match($"rewrite/{rule}", Describe([RuleSoundnessTests.Instances[rule]()], RuleSoundnessTests.OptionsFor(rule)));
 
     [Fact]
     public void SeedNetworkTrainingGraph()
