@@ -13,7 +13,7 @@ namespace Symbolic;
 /// duration, so its read-compute-write is atomic, and publishes its new values all at once: no
 /// call, with updates or without, sees some of them and not the others.
 /// </summary>
-public sealed class Function
+public sealed partial class Function
 {
     private readonly Variable[] inputs;
     private readonly int outputCount;
