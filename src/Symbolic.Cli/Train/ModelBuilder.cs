@@ -215,7 +215,10 @@ public static class ModelBuilder
         switch (d.Name)
         {
             case "csv":
-                return Dataset.ReadCsv(Path.Combine(file.Folder, d.Argument!));
+                var csv = Path.Combine(file.Folder, d.Argument!);
+                if (!File.Exists(csv))
+                    throw Bad(Directory.Exists(csv) ? $"the data file '{csv}' is a folder" : $"the data file '{csv}' does not exist (a csv path is relative to the model file's folder)");
+                return Dataset.ReadCsv(csv);
             case "spirals":
                 return Dataset.Spirals(Int("points", 100, 1, 1_000_000), Int("classes", 2, 1, 1000), Real("noise", 0.2), Int("seed", 0, 0, int.MaxValue));
             default:
@@ -261,6 +264,8 @@ public static class ModelBuilder
             int cut = message.IndexOf(" (Parameter", StringComparison.Ordinal);
             if (cut >= 0) message = message[..cut];
             message = message.Split('\n')[0].TrimEnd('.');
+            foreach (var (name, key) in new[] { ("learningRate", "lr"), ("momentum", "momentum"), ("beta1", "beta1"), ("beta2", "beta2"), ("epsilon", "epsilon"), ("rho", "rho") })
+                if (message.StartsWith(name + " ", StringComparison.Ordinal)) message = key + message[name.Length..];
             throw at(c.Line, $"{c.Name}: {message}", 0);
         }
     }

@@ -76,7 +76,7 @@ public sealed class ModelFile
     public required string SavePath { get; init; }
 
     /// <summary>The folder that relative paths in the file start from.</summary>
-    public string Folder => System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } d ? d : ".";
+    public string Folder => System.IO.Path.GetDirectoryName(Path) ?? "";
 
     /// <summary>Reads and checks the file's syntax (not yet the data or the expressions).</summary>
     public static ModelFile Load(string path)
