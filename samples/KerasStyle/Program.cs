@@ -55,15 +55,20 @@ public static class KerasStyleSample
         return (losses, accuracy, trainer);
     }
 
-    public static void Main(string[] args)
+    public static void Main(string[] args) => Entry(args, Console.Out);
+
+    /// <summary>The program, writing to <paramref name="output"/>: <c>--show</c> adds the graph and the
+    /// generated source, <c>--quick</c> trains only a few steps (the tests run it so).</summary>
+    public static void Entry(string[] args, TextWriter output)
     {
-        var (_, _, trainer) = Run(epochs: 30, Console.Out);
+        bool quick = args.Contains("--quick");
+        var (_, _, trainer) = Run(epochs: quick ? 3 : 30, output);
         if (args.Contains("--show"))
         {
-            Console.WriteLine("== optimized training graph ==");
-            Console.WriteLine(trainer.Step.DebugPrint());
-            Console.WriteLine("== generated source ==");
-            Console.WriteLine(trainer.Step.Source);
+            output.WriteLine("== optimized training graph ==");
+            output.WriteLine(trainer.Step.DebugPrint());
+            output.WriteLine("== generated source ==");
+            output.WriteLine(trainer.Step.Source);
         }
     }
 }

@@ -80,15 +80,20 @@ public static class ManualGradientsSample
         return scale == 0 ? diff : diff / scale;
     }
 
-    public static void Main(string[] args)
+    public static void Main(string[] args) => Entry(args, Console.Out);
+
+    /// <summary>The program, writing to <paramref name="output"/>: <c>--show</c> adds the graph and the
+    /// generated source, <c>--quick</c> trains only a few steps (the tests run it so).</summary>
+    public static void Entry(string[] args, TextWriter output)
     {
-        var (_, _, train) = Run(steps: 100, Console.Out, every: 10);
+        bool quick = args.Contains("--quick");
+        var (_, _, train) = Run(steps: quick ? 10 : 100, output, every: quick ? 5 : 10);
         if (args.Contains("--show"))
         {
-            Console.WriteLine("== optimized graph ==");
-            Console.WriteLine(train.DebugPrint());
-            Console.WriteLine("== generated source ==");
-            Console.WriteLine(train.Source);
+            output.WriteLine("== optimized graph ==");
+            output.WriteLine(train.DebugPrint());
+            output.WriteLine("== generated source ==");
+            output.WriteLine(train.Source);
         }
     }
 }

@@ -48,24 +48,28 @@ public static class SeedNetworkSample
         return (losses, train);
     }
 
-    public static void Main(string[] args)
+    public static void Main(string[] args) => Entry(args, Console.Out);
+
+    /// <summary>The program, writing to <paramref name="output"/>: <c>--show</c> adds the graph and the
+    /// generated source, <c>--quick</c> trains only a few steps (the tests run it so).</summary>
+    public static void Entry(string[] args, TextWriter output)
     {
         bool show = args.Contains("--show");
-        var (_, train) = Run(20, Console.Out);
-        Console.WriteLine();
+        var (_, train) = Run(args.Contains("--quick") ? 3 : 20, output);
+        output.WriteLine();
         if (show)
         {
-            Console.WriteLine("== optimized graph ==");
-            Console.WriteLine(train.DebugPrint());
-            Console.WriteLine("== generated source ==");
-            Console.WriteLine(train.Source);
+            output.WriteLine("== optimized graph ==");
+            output.WriteLine(train.DebugPrint());
+            output.WriteLine("== generated source ==");
+            output.WriteLine(train.Source);
         }
         else
         {
-            Console.WriteLine("Add -- --show to print the optimized graph and the generated C#.");
+            output.WriteLine("Add -- --show to print the optimized graph and the generated C#.");
         }
 #if DEBUG
-        Console.WriteLine("This is a Debug build: `dotnet run -c Release --project samples/SeedNetwork` runs a training step about 3x faster.");
+        output.WriteLine("This is a Debug build: `dotnet run -c Release --project samples/SeedNetwork` runs a training step about 3x faster.");
 #endif
     }
 }

@@ -52,15 +52,20 @@ public static class TensorFlowStyleSample
         return (losses, session);
     }
 
-    public static void Main(string[] args)
+    public static void Main(string[] args) => Entry(args, Console.Out);
+
+    /// <summary>The program, writing to <paramref name="output"/>: <c>--show</c> adds the graph and the
+    /// generated source, <c>--quick</c> trains only a few steps (the tests run it so).</summary>
+    public static void Entry(string[] args, TextWriter output)
     {
-        var (_, session) = Run(steps: 60, Console.Out);
+        bool quick = args.Contains("--quick");
+        var (_, session) = Run(steps: quick ? 5 : 60, output);
         if (args.Contains("--show"))
         {
-            Console.WriteLine("== optimized graph ==");
-            Console.WriteLine(session.DebugPrint());
-            Console.WriteLine("== generated source ==");
-            Console.WriteLine(session.Source);
+            output.WriteLine("== optimized graph ==");
+            output.WriteLine(session.DebugPrint());
+            output.WriteLine("== generated source ==");
+            output.WriteLine(session.Source);
         }
     }
 }

@@ -83,15 +83,20 @@ public static class TorchStyleSample
         return (losses, step, agrees);
     }
 
-    public static void Main(string[] args)
+    public static void Main(string[] args) => Entry(args, Console.Out);
+
+    /// <summary>The program, writing to <paramref name="output"/>: <c>--show</c> adds the graph and the
+    /// generated source, <c>--quick</c> trains only a few steps (the tests run it so).</summary>
+    public static void Entry(string[] args, TextWriter output)
     {
-        var (_, step, _) = Run(epochs: 15, Console.Out);
+        bool quick = args.Contains("--quick");
+        var (_, step, _) = Run(epochs: quick ? 2 : 15, output);
         if (args.Contains("--show"))
         {
-            Console.WriteLine("== optimized training graph ==");
-            Console.WriteLine(step.DebugPrint());
-            Console.WriteLine("== generated source ==");
-            Console.WriteLine(step.Source);
+            output.WriteLine("== optimized training graph ==");
+            output.WriteLine(step.DebugPrint());
+            output.WriteLine("== generated source ==");
+            output.WriteLine(step.Source);
         }
     }
 }

@@ -180,6 +180,7 @@ public static class CliApp
             helpOption.Action = new HelpWithExitCodes(generated);
         root.Add(CompileCommand(stderr));
         root.Add(GraphCommand(stderr, context));
+        root.Add(Train.TrainCommand.Create(stdout, stderr));
         root.Add(BenchCommand(stdout, stderr, context));
         root.Add(FunctionsCommand(stdout));
         root.Add(OptimizeAlias(stderr));

@@ -18,7 +18,7 @@ namespace Symbolic;
 /// new values on the device, copied to the host only when <see cref="SharedVariable.Value"/> is read.
 /// </para>
 /// </summary>
-public sealed class Function : IDisposable
+public sealed partial class Function : IDisposable
 {
     private readonly Variable[] inputs;
     private readonly int outputCount;

@@ -416,7 +416,7 @@ public class CliTests
     {
         var result = Run();
         AssertOneLineError(CliApp.UsageError, result);
-        Assert.Equal("symbolic: give a command: compile, graph, bench, functions (run 'symbolic --help' for usage)\n", result.Err);
+        Assert.Equal("symbolic: give a command: compile, graph, train, bench, functions (run 'symbolic --help' for usage)\n", result.Err);
     }
 
     [Fact]
@@ -432,7 +432,7 @@ public class CliTests
     {
         var result = Run("frobnicate", "x");
         AssertOneLineError(CliApp.UsageError, result);
-        Assert.Equal("symbolic: unknown command 'frobnicate'; commands: compile, graph, bench, functions (run 'symbolic --help' for usage)\n", result.Err);
+        Assert.Equal("symbolic: unknown command 'frobnicate'; commands: compile, graph, train, bench, functions (run 'symbolic --help' for usage)\n", result.Err);
     }
 
     [Fact]
