@@ -28,7 +28,6 @@ public partial class RuleSoundnessTests
         ["neg-expm1-from-ones-minus-exp"] = () => OnesOf(3, 1) - T.Exp(V),
         ["log1p-expm1"] = () => T.Log1p(T.Expm1(A)),
         ["sigmoid-from-scaled-exp-ratio"] = () => B * T.Exp(A) / (1 + T.Exp(A)),
-        ["neg-sigmoid-from-exp-ratio"] = () => -T.Exp(A) / (T.Exp(A) + 1),
         ["neg-sigmoid-from-inverse"] = () => -1 / (1 + T.Exp(-A)),
         ["sigmoid-of-neg-from-product"] = () => T.Sigmoid(A) * T.Exp(-A),
         ["sigmoid-from-product-of-neg"] = () => T.Exp(A) * T.Sigmoid(-A),
