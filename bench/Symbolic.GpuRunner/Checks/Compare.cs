@@ -5,24 +5,30 @@ public static class Compare
 {
     public static void Close(NDArray expected, NDArray actual, string what, double tolerance = 0)
     {
-        if (expected.DType != actual.DType) throw new GpuCheckException($"{what}: dtype {actual.DType}, expected {expected.DType}.");
+        if (Mismatch(expected, actual, tolerance > 0 ? tolerance : expected.DType switch { DType.Float32 => 1e-4, DType.Float64 => 1e-10, _ => 0 }) is { } why)
+            throw new GpuCheckException($"{what}: {why}");
+    }
+
+    /// <summary>
+    /// Null where <paramref name="actual"/> has the dtype and shape of <paramref name="expected"/> and
+    /// every element within <paramref name="tolerance"/> of it (relative, or absolute below 1; NaN
+    /// matches NaN), else a sentence saying the first difference. The test suite asserts with it too.
+    /// </summary>
+    public static string? Mismatch(NDArray expected, NDArray actual, double tolerance)
+    {
+        if (expected.DType != actual.DType) return $"dtype {actual.DType}, expected {expected.DType}.";
         if (!expected.Shape.SequenceEqual(actual.Shape))
-            throw new GpuCheckException($"{what}: shape {NDArray.ShapeText(actual.Shape)}, expected {NDArray.ShapeText(expected.Shape)}.");
+            return $"shape {NDArray.ShapeText(actual.Shape)}, expected {NDArray.ShapeText(expected.Shape)}.";
         var e = expected.ToArray<double>();
         var a = actual.ToArray<double>();
-        double tol = tolerance > 0 ? tolerance : expected.DType switch
-        {
-            DType.Float32 => 1e-4,
-            DType.Float64 => 1e-10,
-            _ => 0,
-        };
         for (int i = 0; i < e.Length; i++)
         {
             if (double.IsNaN(e[i]) && double.IsNaN(a[i])) continue;
             if (e[i] == a[i]) continue;
             double err = Math.Abs(e[i] - a[i]) / Math.Max(1, Math.Abs(e[i]));
-            if (!(err <= tol)) throw new GpuCheckException($"{what}: element {i} is {a[i]}, expected {e[i]} (relative error {err:g3} > {tol:g3}).");
+            if (!(err <= tolerance)) return $"element {i} is {a[i]}, expected {e[i]} (relative error {err:g3} > {tolerance:g3}).";
         }
+        return null;
     }
 
     /// <summary>Random values of a dtype and shape from a seeded generator: floats in [lo, hi), integers in [-5, 5), booleans half true.</summary>

@@ -4,17 +4,8 @@ namespace Symbolic.Tests.Backend;
 public static class BackendHarness
 {
     /// <summary>Random values of a dtype and shape, from a fixed seed: floats in [lo, hi), ints in [-5, 5), bools half true.</summary>
-    public static NDArray Random(Random rng, DType dtype, int[] shape, double lo = -2, double hi = 2)
-    {
-        int n = NDArray.ShapeSize(shape);
-        var values = Enumerable.Range(0, n).Select(_ => dtype switch
-        {
-            DType.Bool => rng.Next(2),
-            DType.Int32 or DType.Int64 => rng.Next(-5, 5),
-            _ => lo + (hi - lo) * rng.NextDouble(),
-        }).ToArray();
-        return NDArray.FromDoubles(dtype, shape, values);
-    }
+    public static NDArray Random(Random rng, DType dtype, int[] shape, double lo = -2, double hi = 2) =>
+        Symbolic.GpuRunner.Checks.Compare.Random(rng, dtype, shape, lo, hi);
 
     /// <summary>
     /// Compiles <paramref name="outputs"/> (without and with rewriting), runs them on <paramref name="values"/>,
@@ -36,23 +27,9 @@ public static class BackendHarness
 
     public static void AssertClose(NDArray expected, NDArray actual, double tolerance = 0, string context = "")
     {
-        Assert.Equal(expected.DType, actual.DType);
-        Assert.Equal(expected.Shape, actual.Shape);
-        var e = expected.ToArray<double>();
-        var a = actual.ToArray<double>();
-        double tol = tolerance > 0 ? tolerance : expected.DType switch
-        {
-            DType.Float32 => 2e-5,
-            DType.Float64 => 1e-12,
-            _ => 0,
-        };
-        for (int i = 0; i < e.Length; i++)
-        {
-            if (double.IsNaN(e[i]) && double.IsNaN(a[i])) continue;
-            if (e[i] == a[i]) continue;
-            double err = Math.Abs(e[i] - a[i]) / Math.Max(1, Math.Abs(e[i]));
-            Assert.True(err <= tol, $"Element {i}: expected {e[i]}, got {a[i]} (relative error {err:g3} > {tol:g3}). {(context.Length > 2000 ? context[..2000] : context)}");
-        }
+        var why = Symbolic.GpuRunner.Checks.Compare.Mismatch(expected, actual,
+            tolerance > 0 ? tolerance : expected.DType switch { DType.Float32 => 2e-5, DType.Float64 => 1e-12, _ => 0 });
+        Assert.True(why is null, $"{why} {(context.Length > 2000 ? context[..2000] : context)}");
     }
 
     public static int[] Shape(string text) =>
