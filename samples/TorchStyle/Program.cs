@@ -70,7 +70,7 @@ public static class TorchStyleSample
         var all = NDArray.From(xData, n, Features);
         var labels = NDArray.From(yData);
         var evaluate = Function.Compile([x, y], [loss]);
-        var path = Path.Combine(Path.GetTempPath(), $"torchstyle-{Environment.ProcessId}.safetensors");
+        var path = Path.Combine(Path.GetTempPath(), $"torchstyle-{Guid.NewGuid():N}.safetensors");
         Checkpoint.Save(path, model.Parameters);
         var fresh = Model(new Random(99));
         Checkpoint.Load(path, fresh.Parameters);
