@@ -48,4 +48,14 @@ public class OptimizedGraphSnapshotTests
         var c = T.Constant(NDArray.From(new float[] { 1, 2, 3 }, 3));
         Snapshot.Match("rewrite/graph-folding-and-chains", Describe([T.Sum(T.Sum(T.Transpose(T.Transpose(x, 1, 0, 2), 1, 0, 2) * (c * 2 + 1), 0), 1), T.Reshape(x, [T.Shape(x, 0), T.Shape(x, 1), T.Shape(x, 2)])]));
     }
+
+    [Fact]
+    public void LogSoftmaxThroughAViewCodeRule()
+    {
+        // The one stabilization written as code (it follows any chain of views), snapshotted like the text rules.
+        var x = T.Matrix("a");
+        var (_, trace) = Rulebook.Engine.Run([T.Log(T.Softmax(x)[1])]);
+        Assert.Contains(trace.Steps, s => s.Rule == "log-softmax-view");
+        Snapshot.Match("rewrite/log-softmax-view", Describe([T.Log(T.Softmax(x)[1])]));
+    }
 }

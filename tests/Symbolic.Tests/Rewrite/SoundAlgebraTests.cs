@@ -226,4 +226,21 @@ public class SoundAlgebraTests
             Assert.IsType<Constant>(Rulebook.Engine.Run([e]).Outputs[0]); // folded, after stabilizing
         }
     }
+
+    [Theory]
+    [InlineData(double.NegativeInfinity)]
+    [InlineData(1.0)]
+    [InlineData(-1000.0)]
+    public void TheDifferenceOfEqualExpsHasLogMinusInfinity(double v)
+    {
+        // log(exp(a) - exp(b)) at a == b is log(0) = -inf, two infinities included, where a + log1mexp(b - a)
+        // alone would give NaN (b - a = -inf + inf).
+        var a = T.Scalar("a", DType.Float64);
+        var b = T.Scalar("b", DType.Float64);
+        var f = Function.Compile([a, b], [T.Log(T.Exp(a) - T.Exp(b))]);
+        Assert.Contains(f.RewriteTrace.Steps, s => s.Rule == "log1mexp-from-log-exp-diff");
+        Assert.Equal(double.NegativeInfinity, f.Invoke(NDArray.Scalar(v, DType.Float64), NDArray.Scalar(v, DType.Float64))[0].Item<double>());
+        // Where they differ, it is still the stable form: e^1000 - e^999 overflows as written.
+        Assert.Equal(1000 + Math.Log(1 - Math.Exp(-1.0)), f.Invoke(NDArray.Scalar(1000.0, DType.Float64), NDArray.Scalar(999.0, DType.Float64))[0].Item<double>(), 1e-12);
+    }
 }
