@@ -18,22 +18,16 @@ namespace Symbolic.CodeGen.Cuda;
 /// </summary>
 public static class CudaSpelling
 {
-    private static readonly Dictionary<string, string> Table = new()
+    private static readonly Dictionary<string, string> Table = OperatorSpelling.With(new()
     {
-        ["add"] = "{0} + {1}",
-        ["sub"] = "{0} - {1}",
-        ["mul"] = "{0} * {1}",
-        ["true_div"] = "{0} / {1}",
         ["pow"] = "pow{f}({0}, {1})",
         ["maximum"] = "sym_max({0}, {1})",
         ["minimum"] = "sym_min({0}, {1})",
-        ["neg"] = "-{0}",
         ["exp"] = "exp{f}({0})",
         ["log"] = "log{f}({0})",
         ["log1p"] = "log1p{f}({0})",
         ["expm1"] = "expm1{f}({0})",
         ["sqrt"] = "sqrt{f}({0})",
-        ["sqr"] = "{0} * {0}",
         ["abs"] = "sym_abs({0})",
         ["sign"] = "sym_sign({0})",
         ["tanh"] = "tanh{f}({0})",
@@ -48,20 +42,9 @@ public static class CudaSpelling
         ["cos"] = "cos{f}({0})",
         ["floor"] = "sym_floor({0})",
         ["ceil"] = "sym_ceil({0})",
-        ["eq"] = "{0} == {1}",
-        ["neq"] = "{0} != {1}",
-        ["lt"] = "{0} < {1}",
-        ["le"] = "{0} <= {1}",
-        ["gt"] = "{0} > {1}",
-        ["ge"] = "{0} >= {1}",
-        ["and"] = "{0} && {1}",
-        ["or"] = "{0} || {1}",
         ["isfinite"] = "sym_isfinite({0})",
-        ["not"] = "!{0}",
         ["clip"] = "sym_clip({0}, {1}, {2})",
-        ["switch"] = "{0} ? {1} : {2}",
-        ["second"] = "{1}",
-    };
+    });
 
     public static string Template(ScalarOp op) =>
         op.Typing == ScalarTyping.Fixed ? "{0}"

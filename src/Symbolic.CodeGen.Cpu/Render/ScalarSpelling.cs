@@ -1,3 +1,4 @@
+using Symbolic.CodeGen;
 using Symbolic.Ops;
 
 namespace Symbolic.CodeGen.Cpu.Render;
@@ -11,22 +12,16 @@ namespace Symbolic.CodeGen.Cpu.Render;
 /// </summary>
 internal static class ScalarSpelling
 {
-    private static readonly Dictionary<string, string> Table = new()
+    private static readonly Dictionary<string, string> Table = OperatorSpelling.With(new()
     {
-        ["add"] = "{0} + {1}",
-        ["sub"] = "{0} - {1}",
-        ["mul"] = "{0} * {1}",
-        ["true_div"] = "{0} / {1}",
         ["pow"] = "{M}.Pow({0}, {1})",
         ["maximum"] = "{M}.Max({0}, {1})",
         ["minimum"] = "{M}.Min({0}, {1})",
-        ["neg"] = "-{0}",
         ["exp"] = "{M}.Exp({0})",
         ["log"] = "{M}.Log({0})",
         ["log1p"] = "{S}.Log1p({0})",
         ["expm1"] = "{S}.Expm1({0})",
         ["sqrt"] = "{M}.Sqrt({0})",
-        ["sqr"] = "{0} * {0}",
         ["abs"] = "{S}.Abs({0})",
         ["sign"] = "{S}.Sign({0})",
         ["tanh"] = "{M}.Tanh({0})",
@@ -41,20 +36,9 @@ internal static class ScalarSpelling
         ["cos"] = "{M}.Cos({0})",
         ["floor"] = "{S}.Floor({0})",
         ["ceil"] = "{S}.Ceil({0})",
-        ["eq"] = "{0} == {1}",
-        ["neq"] = "{0} != {1}",
-        ["lt"] = "{0} < {1}",
-        ["le"] = "{0} <= {1}",
-        ["gt"] = "{0} > {1}",
-        ["ge"] = "{0} >= {1}",
-        ["and"] = "{0} && {1}",
-        ["or"] = "{0} || {1}",
         ["isfinite"] = "double.IsFinite({0})",
-        ["not"] = "!{0}",
         ["clip"] = "{S}.Clip({0}, {1}, {2})",
-        ["switch"] = "{0} ? {1} : {2}",
-        ["second"] = "{1}",
-    };
+    });
 
     public static string Template(ScalarOp op) =>
         op.Typing == ScalarTyping.Fixed ? "{0}"
