@@ -204,10 +204,6 @@ public sealed partial class Function : IDisposable
         return new Symbolic.CodeGen.Cuda.Runtime.CudaProgram(device, emitted.Module, emitted.Ptx, outputCount);
     }
 
-    private static DeviceUnavailableException CudaUnavailable(string what) => new(
-        $"{what} with Device.Cuda: no CUDA backend is available in this build (the CUDA renderer is not written yet), " +
-        "so there is no CUDA source to render and NVRTC (libnvrtc.so) was not looked for. Use Device.Cpu.");
-
     /// <summary>
     /// Computes the outputs for these input values, then applies every update together. Inputs are
     /// checked first (count, dtype, rank, static sizes, then the shapes they must share); a check
