@@ -8,6 +8,7 @@
 //   compile      today's compile-time lines, then the compile rows (child processes, disk cache)
 //   rewrite      rewriting the MLP training graph
 //   scaling [links...]  compile time against graph size, phase by phase (chains and their gradients)
+//   compile-phases  where a new training graph's compile time goes, phase by phase
 //   all          rewrite + compile, then quick
 //   seed [--plan] [--profile]  the seed step alone: plan, best/median time a call, per-kernel profile
 //   bdn [filter] BenchmarkDotNet (BenchmarkSwitcher); other arguments go to it
@@ -40,6 +41,9 @@ switch (command)
         break;
     case "scaling":
         ScalingBench.Run(args[1..]);
+        break;
+    case "compile-phases":
+        ScalingBench.TrainingGraphs();
         break;
     case "all":
         RewriteBench.Run();

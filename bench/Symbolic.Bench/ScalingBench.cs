@@ -73,13 +73,40 @@ public static class ScalingBench
 
     private record struct PhaseTimes(double Rewrite, double Schedule, double Lower, double Render, double Roslyn, int Kernels, int SourceChars);
 
-    private static PhaseTimes Phases(Variable x, Variable output)
+    private static PhaseTimes Phases(Variable x, Variable output) => Phases([x], [output]);
+
+    /// <summary>
+    /// The phases of compiling new training graphs (2 to 5 hidden layers, as the quick runner's
+    /// "new graph" row) in a warm process: where the milliseconds of a new graph go.
+    /// </summary>
+    public static void TrainingGraphs()
+    {
+        Environment.SetEnvironmentVariable("SYMBOLIC_DISK_CACHE", "0");
+        for (int i = 0; i < 2; i++) Training(new TrainingStep(8, [20, 16, 5], 0.1, 900 + i));
+        Console.WriteLine("| hidden layers | nodes | rewrite | schedule | lower | render | Roslyn | compile (sum) | kernels | source |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        for (int hidden = 2; hidden <= 5; hidden++)
+        {
+            var step = new TrainingStep(8, [20, .. Enumerable.Repeat(16, hidden), 5], 0.1, 300 + hidden);
+            var (nodes, p) = Training(step);
+            double sum = p.Rewrite + p.Schedule + p.Lower + p.Render + p.Roslyn;
+            Console.WriteLine($"| {hidden} | {nodes} | {Ms(p.Rewrite)} | {Ms(p.Schedule)} | {Ms(p.Lower)} | {Ms(p.Render)} | {Ms(p.Roslyn)} | {Ms(sum)} | {p.Kernels} | {p.SourceChars / 1024.0:F0} KB |");
+        }
+    }
+
+    private static (int Nodes, PhaseTimes Times) Training(TrainingStep step)
+    {
+        var all = step.Outputs.Concat(step.Updates.Select(u => u.Item2)).ToArray();
+        return (GraphWalk.TopologicalOrder(all).Count, Phases(step.Inputs.ToArray(), all));
+    }
+
+    private static PhaseTimes Phases(Variable[] inputs, Variable[] outputs)
     {
         var sw = Stopwatch.StartNew();
-        var (optimized, _) = Rulebook.Engine.Run([output]);
+        var (optimized, _) = Rulebook.Engine.Run(outputs);
         double rewrite = sw.Elapsed.TotalMilliseconds;
         sw.Restart();
-        var schedule = new Schedule([x], optimized);
+        var schedule = new Schedule(inputs, optimized);
         double scheduleMs = sw.Elapsed.TotalMilliseconds;
         sw.Restart();
         var buffers = CpuProgram.Lower(schedule);

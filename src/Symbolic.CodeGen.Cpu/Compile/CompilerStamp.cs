@@ -16,7 +16,7 @@ internal static class CompilerStamp
     public const string Backend = "csharp";
 
     /// <summary>Bumped when the way programs are compiled changes (options, references) without any of the versions changing.</summary>
-    private const int Format = 1;
+    private const int Format = 2;
 
     /// <summary>The Symbolic assemblies generated code is compiled against and binds to at run time.</summary>
     public static IReadOnlyList<Assembly> RuntimeAssemblies { get; } =

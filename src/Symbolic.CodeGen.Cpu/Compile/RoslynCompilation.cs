@@ -30,7 +30,7 @@ internal static class RoslynCompilation
             [tree],
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release,
-                nullableContextOptions: NullableContextOptions.Disable, deterministic: true));
+                nullableContextOptions: NullableContextOptions.Disable, deterministic: true, allowUnsafe: true));
         using var pe = new MemoryStream();
         var result = compilation.Emit(pe);
         if (!result.Success)

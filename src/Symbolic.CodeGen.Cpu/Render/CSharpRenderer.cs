@@ -87,8 +87,9 @@ public static class CSharpRenderer
                     // Kernels are spelled without slots, so steps that compute alike (the layers of
                     // a network, the links of a chain) share one method.
                     var reads = step.Loop is { } loop ? loop.Operands.Select(o => o.Slot).ToArray() : ins;
-                    var text = step.Kind == PlanKind.Fused ? FusedKernel.Render(Placeholder, step) : RenderKernel(Placeholder, step);
-                    text += FrameAdapter(node, reads.Select(i => s.Slots[i].DType).ToArray(), node.Op is Reduce);
+                    var text = step.Kind == PlanKind.Fused
+                        ? FusedKernel.Render(Placeholder, step)
+                        : RenderKernel(Placeholder, step) + FrameAdapter(node, reads.Select(i => s.Slots[i].DType).ToArray(), node.Op is Reduce);
                     if (!byText.TryGetValue(text, out var name))
                     {
                         name = $"K{kernels.Count}_{Ident(node.Op.Name)}";
@@ -126,7 +127,7 @@ public static class CSharpRenderer
         w.Line();
         w.Line("namespace Symbolic.Generated;");
         w.Line();
-        w.Open($"public static class {ClassName}");
+        w.Open($"public static unsafe class {ClassName}");
         // A class holds at most KernelsPerClass kernels (the runtime limits a type's methods): a
         // larger program nests them in classes G0, G1, ...
         bool grouped = kernels.Count > KernelsPerClass;

@@ -116,25 +116,23 @@ internal static class ReduceKernel
         w.Line($"int nOuter = Rt.SizeOf(shx, 0, {boundary}), nInner = Rt.SizeOf(shx, {boundary}, {rank});");
         var conds = string.Join(" && ", Enumerable.Range(0, n).Select(j => $"Rt.Split(t{j}, sh{j}, shx, {boundary}, out int os{j}, out int is{j})"));
         w.Open($"if ({(n == 0 ? "true" : conds)})");
-        string args(string row) => string.Concat(Enumerable.Range(0, n).Select(j => $", a{j}, o{j} + {row} * os{j}, is{j}"));
         string Finish(string v) => op.Kind == ReduceKind.Mean
             ? Convert($"({v} / (double){(trailing ? "nInner" : "nOuter")})", acc, outType)
             : acc == DType.Int64 && outType == DType.Int32 ? $"unchecked((int){v})" : Convert(v, acc, outType);
+        // The operands at the first row: along a row (the inner block) and from row to row (the outer).
+        w.Line("Lanes l = default;");
+        for (int j = 0; j < n; j++) w.Line($"l[{j + 1}] = Lane.Of(a{j}, o{j}, is{j}, os{j});");
         if (trailing)
         {
-            w.Open($"if (nOuter > 1 && Grid.Worth((long)nOuter * nInner, {cost}))");
-            w.Line($"System.Threading.Tasks.Parallel.For(0, Rt.Chunks(nOuter), c => {{ var (lo, hi) = Rt.Chunk(nOuter, c); for (int r = lo; r < hi; r++) y[r] = {Finish($"{name}_red(nInner{args("r")})")}; }});");
-            w.Close();
-            w.Line($"else for (int r = 0; r < nOuter; r++) y[r] = {Finish($"{name}_red(nInner{args("r")})")};");
+            w.Line($"var racc = Reduction.Rows<{accType}>(nOuter, nInner, {cost}, &{name}_red, ref l, {n});");
+            w.Line($"for (int r = 0; r < nOuter; r++) y[r] = {Finish("racc[r]")};");
+            w.Line("Reduction.Return(racc);");
         }
         else
         {
             w.Line($"var cacc = System.Buffers.ArrayPool<{accType}>.Shared.Rent(nInner);");
             w.Line($"cacc.AsSpan(0, nInner).Fill({init});");
-            w.Open($"if (nInner >= 256 && Grid.Worth((long)nOuter * nInner, {cost}))");
-            w.Line($"System.Threading.Tasks.Parallel.For(0, Rt.Chunks(nInner / 64), c => {{ var (lo, hi) = Rt.Chunk(nInner, c, Rt.Chunks(nInner / 64), 64); for (int r = 0; r < nOuter; r++) {name}_col(hi - lo, cacc, lo{string.Concat(Enumerable.Range(0, n).Select(j => $", a{j}, o{j} + r * os{j} + lo * is{j}, is{j}"))}); }});");
-            w.Close();
-            w.Line($"else for (int r = 0; r < nOuter; r++) {name}_col(nInner, cacc, 0{args("r")});");
+            w.Line($"Reduction.Columns<{accType}>(cacc, nOuter, nInner, {cost}, &{name}_col, ref l, {n});");
             w.Line($"for (int j = 0; j < nInner; j++) y[j] = {Finish("cacc[j]")};");
             w.Line($"System.Buffers.ArrayPool<{accType}>.Shared.Return(cacc);");
         }
@@ -146,7 +144,6 @@ internal static class ReduceKernel
         var vt = VectorSpelling.VectorType(element);
         string V = vt is { } t ? $"Vector256<{Type(t)}>" : "";
         bool widen = vt == DType.Float32 && acc == DType.Float64 && op.Kind is not (ReduceKind.Max or ReduceKind.Min);
-        var ps = string.Concat(Enumerable.Range(0, n).Select(j => $", {Type(element.Operands[j].DType)}[] a{j}, int p{j}, int s{j}"));
         var unit = string.Concat(Enumerable.Range(0, n).Select(j => $" && (uint)s{j} <= 1u"));
         string Combine(string a, string v) => op.Kind switch
         {
@@ -166,12 +163,12 @@ internal static class ReduceKernel
         };
         void Loads(CodeWriter c)
         {
-            for (int j = 0; j < n; j++) c.Line($"ref {Type(element.Operands[j].DType)} r{j} = ref MemoryMarshal.GetArrayDataReference(a{j});");
+            for (int j = 0; j < n; j++) c.Line($"ref {Type(element.Operands[j].DType)} r{j} = ref l.Ref<{Type(element.Operands[j].DType)}>({j + 1}); int s{j} = l.Stride({j + 1});");
         }
         void ScalarTail(CodeWriter c, string target)
         {
             c.Open("for (; i < m; i++)");
-            FusedKernel.WriteBody(c, element, "x", j => $"Unsafe.Add(ref r{j}, p{j} + i * s{j})", (a, xs) => FusedKernel.Expression(a.Op, a.ArgTypes, a.Type, xs));
+            FusedKernel.WriteBody(c, element, "x", j => $"Unsafe.Add(ref r{j}, i * s{j})", (a, xs) => FusedKernel.Expression(a.Op, a.ArgTypes, a.Type, xs));
             c.Line($"{target} = {Combine(target, Convert($"x{element.Result}", x, acc))};");
             c.Close();
         }
@@ -179,7 +176,7 @@ internal static class ReduceKernel
         if (!trailing) goto Column;
         // Row: one accumulator's value over m elements.
         h.Line(FusedKernel.HotPath);
-        h.Open($"internal static {accType} {name}_red(int m{ps})");
+        h.Open($"internal static {accType} {name}_red(int m, ref Lanes l)");
         Loads(h);
         h.Line($"{accType} s = {init};");
         h.Line("int i = 0;");
@@ -188,12 +185,12 @@ internal static class ReduceKernel
             var vacc = widen ? "Vector256<double>" : V;
             string vinit = $"({(widen ? "double" : Type(et))}){init}";
             h.Open($"if (Vector256.IsHardwareAccelerated && m >= 2 * {V}.Count{unit})");
-            for (int j = 0; j < n; j++) h.Line($"var b{j} = Vector256.Create(Unsafe.Add(ref r{j}, p{j}));");
+            for (int j = 0; j < n; j++) h.Line($"var b{j} = Vector256.Create(r{j});");
             int accs = widen ? 4 : 2;
             for (int c = 0; c < accs; c++) h.Line($"var c{c} = Vector256.Create({vinit});");
             h.Open($"for (; i <= m - 2 * {V}.Count; i += 2 * {V}.Count)");
-            FusedKernel.WriteBody(h, element, "v", j => $"s{j} == 0 ? b{j} : Vector256.LoadUnsafe(ref r{j}, (nuint)(p{j} + i))", (a, xs) => VectorSpelling.Spell(a, xs));
-            FusedKernel.WriteBody(h, element, "u", j => $"s{j} == 0 ? b{j} : Vector256.LoadUnsafe(ref r{j}, (nuint)(p{j} + i + {V}.Count))", (a, xs) => VectorSpelling.Spell(a, xs));
+            FusedKernel.WriteBody(h, element, "v", j => $"s{j} == 0 ? b{j} : Vector256.LoadUnsafe(ref r{j}, (nuint)i)", (a, xs) => VectorSpelling.Spell(a, xs));
+            FusedKernel.WriteBody(h, element, "u", j => $"s{j} == 0 ? b{j} : Vector256.LoadUnsafe(ref r{j}, (nuint)(i + {V}.Count))", (a, xs) => VectorSpelling.Spell(a, xs));
             if (widen)
             {
                 h.Line($"var (l0, h0) = Vector256.Widen(v{element.Result});");
@@ -203,7 +200,7 @@ internal static class ReduceKernel
             else h.Line($"c0 = {VCombine("c0", $"v{element.Result}")}; c1 = {VCombine("c1", $"u{element.Result}")};");
             h.Close();
             h.Line(widen ? $"var cv = {VCombine($"({VCombine("c0", "c1")})", $"({VCombine("c2", "c3")})")};" : $"var cv = {VCombine("c0", "c1")};");
-            h.Line($"for (int l = 0; l < {vacc}.Count; l++) s = {Combine("s", Convert("cv.GetElement(l)", widen ? DType.Float64 : et, acc))};");
+            h.Line($"for (int e = 0; e < {vacc}.Count; e++) s = {Combine("s", Convert("cv.GetElement(e)", widen ? DType.Float64 : et, acc))};");
             h.Close();
         }
         ScalarTail(h, "s");
@@ -214,16 +211,16 @@ internal static class ReduceKernel
 
         // Column: one row of kept elements combined into acc[pa ..].
         h.Line(FusedKernel.HotPath);
-        h.Open($"internal static void {name}_col(int m, {accType}[] acc, int pa{ps})");
+        h.Open($"internal static void {name}_col(int m, {accType}[] acc, int pa, ref Lanes l)");
         Loads(h);
         h.Line($"ref {accType} ra = ref MemoryMarshal.GetArrayDataReference(acc);");
         h.Line("int i = 0;");
         if (vt is { } ct && (acc == DType.Float64))
         {
             h.Open($"if (Vector256.IsHardwareAccelerated && m >= {V}.Count{unit})");
-            for (int j = 0; j < n; j++) h.Line($"var b{j} = Vector256.Create(Unsafe.Add(ref r{j}, p{j}));");
+            for (int j = 0; j < n; j++) h.Line($"var b{j} = Vector256.Create(r{j});");
             h.Open($"for (; i <= m - {V}.Count; i += {V}.Count)");
-            FusedKernel.WriteBody(h, element, "v", j => $"s{j} == 0 ? b{j} : Vector256.LoadUnsafe(ref r{j}, (nuint)(p{j} + i))", (a, xs) => VectorSpelling.Spell(a, xs));
+            FusedKernel.WriteBody(h, element, "v", j => $"s{j} == 0 ? b{j} : Vector256.LoadUnsafe(ref r{j}, (nuint)i)", (a, xs) => VectorSpelling.Spell(a, xs));
             if (ct == DType.Float32)
             {
                 h.Line($"var (l0, h0) = Vector256.Widen(v{element.Result});");
