@@ -33,6 +33,9 @@ public static class CSharpRenderer
     /// <summary>At most this many steps go in one Run part.</summary>
     private const int StepsPerPart = 200;
 
+    /// <summary>At least this many kernel calls in a row are spelled as a table rather than as calls.</summary>
+    private const int TableRows = 32;
+
     /// <summary>At most this many kernels go in one class.</summary>
     private const int KernelsPerClass = 1000;
 
@@ -52,14 +55,37 @@ public static class CSharpRenderer
         var kernelSteps = new List<PlanStep>();
         var callNames = new List<string>();
         var byText = new Dictionary<string, string>(StringComparer.Ordinal);
+        var fusedText = new Dictionary<string, string>(StringComparer.Ordinal);
         var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var arity = new Dictionary<int, int>();
         var maps = new List<Apply>();
         var parts = new List<CodeWriter>();
         CodeWriter? part = null;
+        // Kernel calls in a row are kept back, and spelled as a table that Steps walks where there
+        // are enough of them (a table's rows cost Roslyn far less than as many calls to bind).
+        var pending = new List<(string Comment, string Invoke, int[] Row)>();
+        var tables = new List<List<(string Comment, int[] Row)>>();
+        void Flush()
+        {
+            if (pending.Count == 0) return;
+            if (!instrument && pending.Count >= TableRows)
+            {
+                part!.Line($"Steps(f, S{tables.Count});");
+                tables.Add(pending.Select(c => (c.Comment, c.Row)).ToList());
+            }
+            else
+                foreach (var c in pending)
+                {
+                    part!.Line(c.Comment);
+                    part.Line(c.Invoke);
+                }
+            pending.Clear();
+        }
         for (int at = 0; at < plan.Steps.Count; at++)
         {
             if (at % StepsPerPart == 0)
             {
+                Flush();
                 part = new CodeWriter();
                 part.Open($"static void Part{parts.Count}(Frame f)");
                 parts.Add(part);
@@ -69,11 +95,13 @@ public static class CSharpRenderer
             switch (step.Kind)
             {
                 case PlanKind.View:
+                    Flush();
                     part!.Line($"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})");
                     RenderView(part, node, k, ins);
                     break;
                 case PlanKind.Loop:
                 {
+                    Flush();
                     part!.Line($"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})");
                     var captured = ins.Skip(1).ToArray();
                     var arrays = string.Join(", ", captured.Select(i => $"Rt.Dense({Data(s, i)}, f.O[{i}], f.T[{i}], f.S[{i}])"));
@@ -87,9 +115,14 @@ public static class CSharpRenderer
                     // Kernels are spelled without slots, so steps that compute alike (the layers of
                     // a network, the links of a chain) share one method.
                     var reads = step.Loop is { } loop ? loop.Operands.Select(o => o.Slot).ToArray() : ins;
-                    var text = step.Kind == PlanKind.Fused
-                        ? FusedKernel.Render(Placeholder, step)
-                        : RenderKernel(Placeholder, step) + FrameAdapter(node, reads.Select(i => s.Slots[i].DType).ToArray(), node.Op is Reduce);
+                    string text;
+                    if (step.Kind == PlanKind.Fused)
+                    {
+                        // Rendered once per kind of fused step (a large program has thousands of alike steps).
+                        var key = FusedKernel.Key(step);
+                        if (!fusedText.TryGetValue(key, out text!)) fusedText[key] = text = FusedKernel.Render(Placeholder, step);
+                    }
+                    else text = RenderKernel(Placeholder, step) + FrameAdapter(node, reads.Select(i => s.Slots[i].DType).ToArray(), node.Op is Reduce);
                     if (!byText.TryGetValue(text, out var name))
                     {
                         name = $"K{kernels.Count}_{Ident(node.Op.Name)}";
@@ -100,19 +133,23 @@ public static class CSharpRenderer
                     int call = kernelSteps.Count;
                     kernelSteps.Add(step);
                     callNames.Add(name);
-                    part!.Line(step.Kind == PlanKind.Fused
+                    var comment = step.Kind == PlanKind.Fused
                         ? $"// n{k} = {CommentText(FusedKernel.Describe(step))}"
-                        : $"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})");
+                        : $"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})";
                     int group = indexOf[name] / KernelsPerClass;
                     var storage = buffers.Storage[k] == StorageKind.Pooled ? buffers.BufferOf[k] : -1;
-                    var slots = reads.Append(node.Op is Reduce ? ins[0] : -1).Where(i => i >= 0);
+                    var slots = reads.Append(node.Op is Reduce ? ins[0] : -1).Where(i => i >= 0).ToArray();
                     var invoke = $"{name}(f, {k}, {storage}{string.Concat(slots.Select(i => $", {i}"))});";
                     invoke = $"{GroupMark}{group}.{invoke}";
-                    part.Line(instrument ? $"{{ long t = f.I!.Start(); {invoke} f.I.Done(f, {call}, {k}, t); }}" : invoke);
+                    arity[indexOf[name]] = slots.Length;
+                    pending.Add((comment, instrument ? $"{{ long t = f.I!.Start(); {invoke} f.I.Done(f, {call}, {k}, t); }}" : invoke,
+                        [indexOf[name], k, storage, .. slots]));
                     break;
                 }
             }
         }
+
+        Flush();
 
         var w = new CodeWriter();
         w.Line("// <auto-generated> by Symbolic: one program for one function. Slots n0.. are graph positions:");
@@ -145,11 +182,46 @@ public static class CSharpRenderer
         {
             p.Close();
             w.Line();
-            var text = grouped ? p.ToString().Replace(GroupMark, "G") : Regex.Replace(p.ToString(), GroupMark + "[0-9]+\\.", "");
-            foreach (var line in text.TrimEnd('\n').Split('\n')) w.Line(line);
+            foreach (var line in Grouping(p.ToString(), grouped).TrimEnd('\n').Split('\n')) w.Line(line);
         }
+        if (tables.Count > 0) WriteTables(w, tables, arity, kernels, grouped);
         w.Close();
         return new RenderedProgram(w.ToString(), kernels, maps) { KernelSteps = kernelSteps, CallNames = callNames };
+    }
+
+    /// <summary>Spells a kernel call's class where kernels are grouped (<c>G3.K3012_add</c>), else drops it.</summary>
+    private static string Grouping(string text, bool grouped) =>
+        grouped ? text.Replace(GroupMark, "G") : Regex.Replace(text, GroupMark + "[0-9]+\\.", "");
+
+    /// <summary>
+    /// The tables of kernel calls (<c>S0</c>, <c>S1</c>, ...; a row per call: the kernel's number,
+    /// the slot it writes, its pooled buffer or -1, then the slots it reads) and <c>Steps</c>, which
+    /// walks one, calling each row's kernel.
+    /// </summary>
+    private static void WriteTables(CodeWriter w, List<List<(string Comment, int[] Row)>> tables, Dictionary<int, int> arity, List<RenderedKernel> kernels, bool grouped)
+    {
+        w.Line();
+        w.Line("// A table of kernel calls: per row the kernel's number, the slot it writes, its pooled buffer (-1: an array of its own), then the slots it reads.");
+        w.Open("static void Steps(Frame f, int[] s)");
+        w.Open("for (int at = 0; at < s.Length;)");
+        w.Open("switch (s[at])");
+        foreach (var (kernel, n) in arity.OrderBy(a => a.Key))
+        {
+            var args = string.Concat(Enumerable.Range(0, n + 2).Select(j => $", s[at + {j + 1}]"));
+            var group = grouped ? $"G{kernel / KernelsPerClass}." : "";
+            w.Line($"case {kernel}: {group}{kernels[kernel].Name}(f{args}); at += {n + 3}; break;");
+        }
+        w.Line("default: throw new InvalidOperationException($\"No kernel {s[at]}.\");");
+        w.Close();
+        w.Close();
+        w.Close();
+        for (int t = 0; t < tables.Count; t++)
+        {
+            w.Line();
+            w.Open($"static readonly int[] S{t} =");
+            foreach (var (comment, row) in tables[t]) w.Line($"{string.Join(", ", row)}, {comment}");
+            w.Close(";");
+        }
     }
 
     /// <summary>

@@ -54,6 +54,38 @@ internal static class FusedKernel
     }
 
     /// <summary>
+    /// Everything <see cref="Render"/> reads of a step, as a string: steps with the same key render
+    /// the same text, so a program whose steps compute alike (the links of a chain, the layers of a
+    /// network) spells each kernel once, however many steps call it.
+    /// </summary>
+    public static string Key(PlanStep step)
+    {
+        var k = step.Loop!;
+        var b = new System.Text.StringBuilder();
+        b.Append(k.Rank).Append(' ').Append(k.OutType).Append(' ').Append(k.Result).Append('|');
+        foreach (var o in k.Operands) b.Append(o.DType).Append(',');
+        foreach (var instr in k.Body)
+        {
+            b.Append('|');
+            switch (instr)
+            {
+                case LoadInstr l:
+                    b.Append('L').Append(l.Operand).Append(':').Append(l.Type);
+                    break;
+                case ApplyInstr a:
+                    b.Append(a.Node.Op.Name).Append('/').Append(a.Op.Name).Append('/').Append(a.Op.FixedType);
+                    foreach (var x in a.Args) b.Append(' ').Append(x);
+                    foreach (var t in a.ArgTypes) b.Append(' ').Append(t);
+                    b.Append(':').Append(a.Type);
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unknown loop instruction {instr}.");
+            }
+        }
+        return b.ToString();
+    }
+
+    /// <summary>
     /// Loops are compiled fully optimized on their first call: a kernel may run only a few times, and
     /// tiered compilation would run those calls unoptimized, with every vector op and VMath call a
     /// real call.

@@ -30,6 +30,35 @@ public class CompilerTests
         Assert.Contains("public static void Run(", f.Source);
     }
 
+    /// <summary>
+    /// A long run of kernel calls (the backward pass of a chain, a tanh kernel and a product kernel
+    /// per link) is spelled as a table that Steps walks, one commented row per call, and computes
+    /// what the interpreter does; profiling keeps one timed call per kernel.
+    /// </summary>
+    [Fact]
+    public void LongRunsOfKernelCallsBecomeTablesOfRowsThatComputeTheSame()
+    {
+        var x = T.Vector("x");
+        Variable y = x;
+        for (int i = 0; i < 60; i++) y = T.Tanh(y) * 0.5 + x;
+        var g = T.Grad(T.Sum(y), x);
+        var value = NDArray.From(new[] { 0.25f, -1.5f, 3f, 0f, 7f }, 5);
+        var f = Function.Compile([x], [g]);
+        Assert.Contains("Steps(f, S0);", f.Source);
+        Assert.Contains("static void Steps(Frame f, int[] s)", f.Source);
+        Assert.Matches(@"\n\s+(\d+, )+// n\d+ = ", f.Source);
+        var expected = Interpreter.Evaluate([g], new Dictionary<Variable, NDArray>(ReferenceEqualityComparer.Instance) { [x] = value })[0];
+        BackendHarness.AssertClose(expected, f.Invoke(value)[0], 1e-5);
+
+        var profiled = Function.Compile([x], [g], options: new CompileOptions { Profile = true });
+        Assert.DoesNotContain("Steps(f,", profiled.Source);
+        BackendHarness.AssertClose(expected, profiled.Invoke(value)[0], 1e-5);
+        Assert.Equal(f.Kernels.Count, profiled.Kernels.Count);
+        int rows = System.Text.RegularExpressions.Regex.Matches(f.Source, @"\n\s+(\d+, )+// n\d+ = ").Count;
+        Assert.True(rows >= 60, $"{rows} rows");
+        Assert.True(profiled.Profile!.Kernels.Sum(r => r.Calls) >= rows, "every call is timed");
+    }
+
     [Fact]
     public void NamesNeverReachTheSourceSoRenamedGraphsGiveTheSameProgram()
     {
