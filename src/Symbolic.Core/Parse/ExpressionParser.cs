@@ -1,5 +1,3 @@
-using Sprache;
-
 namespace Symbolic.Parsing;
 
 /// <summary>
@@ -42,17 +40,8 @@ public static class ExpressionParser
 
     internal static Syntax ParseTree(string text)
     {
-        IResult<Syntax> r;
-        try
-        {
-            r = ExpressionGrammar.Parse(text);
-        }
-        catch (InsufficientExecutionStackException)
-        {
-            throw new ParseException("the expression is nested too deeply", text, 0, "; split it into parts and parse them one by one");
-        }
-        if (r.WasSuccessful) return r.Value;
-        int position = r.Remainder.Position;
+        if (ExpressionGrammar.Parse(text, out var r) is { } tree) return tree;
+        int position = r!.Position;
         var expected = r.Expectations.Distinct().ToList();
         if (r.Message == ExpressionGrammar.ChainedComparison)
             throw new ParseException(r.Message, text, position, ": add parentheses, as in (a < b) == c, or write and(a < b, b < c)");
