@@ -230,6 +230,42 @@ public class UpdateRecyclingTests
     }
 
     [Fact]
+    public void StepsIntoRecycledArraysMatchTheInterpreter()
+    {
+        // A recycled array holds an older value, not zeros: every kernel of an update (the gemm with
+        // beta = 1 included) must write its whole result regardless.
+        var rng = new Random(3);
+        NDArray Random(params int[] shape) => NDArray.From(Enumerable.Range(0, shape.Aggregate(1, (p, d) => p * d)).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray(), shape);
+        var x = T.Matrix("x");
+        var y = T.Vector("y", DType.Int64);
+        var w1 = T.Shared(Random(5, 4), "w1");
+        var w2 = T.Shared(Random(4, 3), "w2");
+        var b = T.Shared(Random(3), "b");
+        var loss = T.Mean(T.CategoricalCrossentropy(T.Softmax(T.Dot(T.Relu(T.Dot(x, w1)), w2) + b), y));
+        var g = T.Grad(loss, w1, w2, b);
+        var next = new[] { w1 - 0.5 * g[0], w2 - 0.5 * g[1], b - 0.5 * g[2] };
+        var train = Function.Compile([x, y], [loss], [(w1, next[0]), (w2, next[1]), (b, next[2])]);
+        var xs = Random(6, 5);
+        var ys = NDArray.From(new long[] { 0, 1, 2, 1, 0, 2 }, 6);
+        var seen = new List<NDArray>();
+        for (int k = 0; k < 6; k++)
+        {
+            // The interpreter's step from the current weights, read without exposing them.
+            var current = new[] { w1, w2, b }.Select(w => NDArray.From(w.Peek()!.ToArray<float>(), w.Peek()!.Shape)).ToArray();
+            var interpreter = new[] { x, y, w1, w2, b }.Zip(new[] { xs, ys }.Concat(current))
+                .ToDictionary(p => p.First, p => p.Second);
+            var expected = Interpreter.Evaluate([loss, .. next], interpreter);
+            var got = train.Invoke(xs, ys);
+            Backend.BackendHarness.AssertClose(expected[0], got[0], 1e-5);
+            Backend.BackendHarness.AssertClose(expected[1], w1.Peek()!, 1e-5);
+            Backend.BackendHarness.AssertClose(expected[2], w2.Peek()!, 1e-5);
+            Backend.BackendHarness.AssertClose(expected[3], b.Peek()!, 1e-5);
+            seen.Add(w1.Peek()!);
+        }
+        Assert.Same(seen[3], seen[5]);
+    }
+
+    [Fact]
     public void ASteadyStateStepAllocatesFarLessThanItsWeights()
     {
         // 1 MB of weights: without recycling every step allocates at least that much.
