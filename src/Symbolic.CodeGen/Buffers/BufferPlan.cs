@@ -7,7 +7,7 @@ public enum StorageKind
 {
     /// <summary>Not stored by the step: a view, or a value the program is given (input, constant, shared variable).</summary>
     None,
-    /// <summary>A fresh array each call: the value, or a view of it, leaves the program (an output or an update).</summary>
+    /// <summary>A fresh array each call, or storage the caller gives for it: the value, or a view of it, leaves the program (an output or an update).</summary>
     Fresh,
     /// <summary>A scratch buffer of the function's pool, reused by other steps whose lifetimes do not overlap.</summary>
     Pooled,

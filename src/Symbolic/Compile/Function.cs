@@ -13,6 +13,13 @@ namespace Symbolic;
 /// duration, so its read-compute-write is atomic, and publishes its new values all at once: no
 /// call, with updates or without, sees some of them and not the others.
 /// <para>
+/// An update writes its value into an array the variable recycles where it has one: a value it
+/// held before that nobody outside could have seen (never returned by
+/// <see cref="SharedVariable.Value"/> or as an output, and read by no call still running). So a
+/// steady-state training step allocates no new weights, and an array a caller holds is never
+/// written.
+/// </para>
+/// <para>
 /// A function compiled for <see cref="Device.Cuda"/> holds device resources (its module, constants
 /// and scratch buffers): dispose it to free them at once. The shared variables it updates keep their
 /// new values on the device, copied to the host only when <see cref="SharedVariable.Value"/> is read.
@@ -289,6 +296,9 @@ public sealed partial class Function : IDisposable
         }
     }
 
+    /// <summary>Test hook: runs after a call has read its shared values, before it computes.</summary>
+    internal Action? AfterSharedRead;
+
     private NDArray[] Run(NDArray[] args, NDArray?[]? destinations = null)
     {
         if (cuda is not null)
@@ -297,30 +307,89 @@ public sealed partial class Function : IDisposable
         var shared = schedule.SharedInputs;
         var values = new NDArray[args.Length + shared.Count];
         args.CopyTo(values, 0);
-        // One consistent set: with no gates held, another call may be publishing its updates now.
-        var current = SharedVariable.ReadTogether(readOrder);
-        for (int i = 0; i < shared.Count; i++) values[args.Length + i] = current[readSlot[i]];
-        int[][] shapes;
+        // One consistent set: with no gates held, another call may be publishing its updates now,
+        // so the values read are held (kept from being recycled) until this call is done with them.
+        var reading = SharedVariable.ReadTogether(readOrder, hold: gates.Length == 0);
         try
         {
-            shapes = program!.Shapes(values);
+            for (int i = 0; i < shared.Count; i++) values[args.Length + i] = reading.Values[readSlot[i]];
+            AfterSharedRead?.Invoke();
+            int[][] shapes;
+            try
+            {
+                shapes = program!.Shapes(values);
+            }
+            catch (ShapeMismatchException e)
+            {
+                throw ShapeError(e, args, i => values[args.Length + i].Shape);
+            }
+            if (destinations is not null) CheckDestinations(destinations, shapes, values, args.Length);
+            // The program's results are the outputs, then the updates' values: an update's value is
+            // written into its variable's spare where it has one of the right shape (an array
+            // nobody else can see, see SharedVariable.Spare), else into a fresh array.
+            NDArray?[]? given = null;
+            if (destinations is not null)
+            {
+                given = new NDArray?[program.Schedule.Outputs.Count];
+                destinations.CopyTo(given, 0);
+            }
+            for (int j = 0; j < updated.Length; j++)
+                if (updated[j].Spare(shapes[schedule.OutputSlots[outputCount + j]]) is { } spare)
+                {
+                    given ??= new NDArray?[program.Schedule.Outputs.Count];
+                    given[outputCount + j] = spare;
+                }
+            var results = program.Run(values, shapes, given);
+            Interlocked.Increment(ref calls);
+            var owned = Escape(results, values, reading, args.Length);
+            if (publishOrder.Length > 0)
+            {
+                var published = new NDArray[publishOrder.Length];
+                var own = new bool[publishOrder.Length];
+                for (int p = 0; p < published.Length; p++)
+                {
+                    published[p] = results[publishResult[p]];
+                    own[p] = owned[publishResult[p] - outputCount];
+                }
+                SharedVariable.Publish(publishOrder, published, own);
+            }
+            return results[..outputCount];
         }
-        catch (ShapeMismatchException e)
+        finally
         {
-            throw ShapeError(e, args, i => values[args.Length + i].Shape);
+            reading.Release();
         }
-        if (destinations is not null) CheckDestinations(destinations, shapes, values, args.Length);
-        NDArray?[]? given = null;
-        if (destinations is not null)
+    }
+
+    /// <summary>
+    /// Sees where the call's results (outputs, then updates' values) share storage with what it
+    /// read: a shared value that leaves the call as an output or as another variable's new value is
+    /// marked exposed, never to be recycled. Returns, per update, whether its value is an array of
+    /// the call's own that nothing else holds (not an input, constant, shared value or any other
+    /// result), which its variable may recycle once it is replaced in turn.
+    /// </summary>
+    private bool[] Escape(NDArray[] results, NDArray[] values, SharedVariable.Reading reading, int firstShared)
+    {
+        var owned = new bool[results.Length - outputCount];
+        for (int r = 0; r < results.Length; r++)
         {
-            // The program's results are the outputs, then the updates' values (always fresh).
-            given = new NDArray?[program.Schedule.Outputs.Count];
-            destinations.CopyTo(given, 0);
+            var buffer = results[r].Buffer;
+            bool mine = true;
+            for (int s = 0; s < readOrder.Length; s++)
+                if (ReferenceEquals(reading.Values[s].Buffer, buffer))
+                {
+                    reading.Expose(s);
+                    mine = false;
+                }
+            if (r < outputCount) continue;
+            for (int v = 0; v < firstShared && mine; v++) mine = !ReferenceEquals(values[v].Buffer, buffer);
+            foreach (var c in schedule.Constants)
+                if (ReferenceEquals(c.Value.Buffer, buffer)) mine = false;
+            for (int o = 0; o < results.Length && mine; o++)
+                if (o != r && ReferenceEquals(results[o].Buffer, buffer)) mine = false;
+            owned[r - outputCount] = mine;
         }
-        var results = program.Run(values, shapes, given);
-        Interlocked.Increment(ref calls);
-        if (publishOrder.Length > 0) SharedVariable.Publish(publishOrder, publishResult.Select(r => results[r]).ToArray());
-        return results[..outputCount];
+        return owned;
     }
 
     private ArgumentException ShapeError(ShapeMismatchException e, NDArray[] args, Func<int, int[]> sharedShape)
