@@ -51,11 +51,24 @@ public abstract class Op : IEquatable<Op>
     /// <summary>True when the output only reinterprets its first input's storage (no kernel runs).</summary>
     public virtual bool IsView => false;
 
-    public bool Equals(Op? other) => other is not null && other.GetType() == GetType() && other.Name == Name;
+    public bool Equals(Op? other) =>
+        ReferenceEquals(other, this) || other is not null && other.GetType() == GetType() && other.Key == Key;
 
     public override bool Equals(object? obj) => obj is Op o && Equals(o);
 
-    public override int GetHashCode() => HashCode.Combine(GetType(), Name);
+    public override int GetHashCode() => HashCode.Combine(GetType(), Key);
+
+    private string? key;
+    private string? stem;
+
+    /// <summary>
+    /// <see cref="Name"/>, spelled once: an op is a value, so its name never changes, and the node table
+    /// compares and hashes ops on every node it makes (a reduction's name is formatted text).
+    /// </summary>
+    internal string Key => key ??= Name;
+
+    /// <summary>The name without its parameters (<c>sum</c>, <c>dimshuffle</c>): the name rule patterns call the op by.</summary>
+    internal string Stem => stem ??= Key.IndexOf('{') is var brace and >= 0 ? Key[..brace] : Key;
 
     public override string ToString() => Name;
 

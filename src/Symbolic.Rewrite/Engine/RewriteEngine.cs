@@ -27,13 +27,32 @@ public sealed class RewriteEngine
         CheckNames(options);
         var trace = new RewriteTrace(options.RecordTrace);
         var current = outputs.ToArray();
-        int budget = options.FiringBudget ?? Math.Max(RewriteOptions.MinimumBudget, RewriteOptions.FiringsPerNode * GraphWalk.TopologicalOrder(current).Count);
+        var budget = new Budget(options.FiringBudget, current);
+        var work = new Workspace(); // one for every pass: cleared, not remade
         foreach (var phase in Phases)
         {
             if (options.ExcludedPhases.Contains(phase.Name)) continue;
-            current = RunPhase(phase, current, options, trace, budget);
+            current = RunPhase(phase, current, options, trace, budget, work);
         }
         return (current, trace);
+    }
+
+    /// <summary>
+    /// The firings a phase may make: the one given, or by default <see cref="RewriteOptions.FiringsPerNode"/> for
+    /// each node of the graph as given, and at least <see cref="RewriteOptions.MinimumBudget"/>. The graph is
+    /// counted only once a phase has fired the minimum, which few graphs do, so that rewriting does not walk
+    /// every graph once more just to size a limit it will not reach.
+    /// </summary>
+    private sealed class Budget(int? given, Variable[] graph)
+    {
+        private int? total = given;
+
+        /// <summary>The phase's whole budget where it is known; otherwise the minimum, which may grow.</summary>
+        public int Provisional => total ?? RewriteOptions.MinimumBudget;
+
+        /// <summary>The whole budget, the graph counted where it was not.</summary>
+        public int Total => total ??= (int)Math.Clamp(
+            (long)RewriteOptions.FiringsPerNode * GraphWalk.TopologicalOrder(graph).Count, RewriteOptions.MinimumBudget, int.MaxValue);
     }
 
     /// <summary>A misspelled rule or phase to leave out would silently leave it in: each name must be one this engine has.</summary>
@@ -49,22 +68,22 @@ public sealed class RewriteEngine
                 $"No rewrite rule is named {string.Join(", ", unknownRules.Select(n => $"'{n}'"))}; the rules are {string.Join(", ", Phases.SelectMany(p => p.Rewriters).Select(r => r.Name).Distinct().Order(StringComparer.Ordinal))}.", nameof(options));
     }
 
-    private static Variable[] RunPhase(Phase phase, Variable[] outputs, RewriteOptions options, RewriteTrace trace, int budget)
+    private static Variable[] RunPhase(Phase phase, Variable[] outputs, RewriteOptions options, RewriteTrace trace, Budget budget, Workspace work)
     {
-        int total = budget;
-        var replaced = new Dictionary<Variable, (string Rule, Variable After)>(ReferenceEqualityComparer.Instance);
+        var replaced = new VariableMap<(string Rule, Variable After)>();
         var candidates = new Dictionary<string, IRewriter[]>(StringComparer.Ordinal);
+        var left = new PhaseBudget(budget);
         for (int pass = 0; pass < MaxPasses; pass++)
         {
-            var visitor = new Visitor(phase, options, trace, budget, replaced, candidates);
+            work.Memo.Clear();
+            var visitor = new Visitor(phase, options, trace, left, replaced, candidates, work);
             var next = new Variable[outputs.Length];
             for (int i = 0; i < outputs.Length; i++) next[i] = visitor.Visit(outputs[i]);
-            budget = visitor.Budget;
             if (visitor.Fired == 0) return next;
             outputs = next;
-            if (budget <= 0)
+            if (left.Spent)
             {
-                trace.Note($"phase {phase.Name} spent its budget of {total} firings; the graph may not be at a fixpoint.");
+                trace.Note($"phase {phase.Name} spent its budget of {budget.Total} firings; the graph may not be at a fixpoint.");
                 return outputs;
             }
             // A pass leaves every node it returns at a fixpoint of the phase's rules, its inputs first: rules
@@ -75,6 +94,41 @@ public sealed class RewriteEngine
         }
         trace.Note($"phase {phase.Name} still changed the graph after {MaxPasses} passes.");
         return outputs;
+    }
+
+    /// <summary>What is left of the budget in one phase, over all its passes.</summary>
+    private sealed class PhaseBudget(Budget budget)
+    {
+        private int fired;
+        private int limit = budget.Provisional;
+
+        /// <summary>True when one more firing is allowed.</summary>
+        public bool Allows
+        {
+            get
+            {
+                if (fired < limit) return true;
+                limit = budget.Total; // the minimum reached: now the graph is counted, once
+                return fired < limit;
+            }
+        }
+
+        public bool Spent => !Allows;
+
+        public void Spend() => fired++;
+    }
+
+    /// <summary>The room a pass works in, made once for all the phases of a run and its size kept between passes.</summary>
+    private sealed class Workspace
+    {
+        /// <summary>
+        /// What each visited node became; a node being rewritten maps, for now, to its last replacement, and is
+        /// marked unfinished until that replacement is final. Cleared at the start of each pass.
+        /// </summary>
+        public readonly VariableMap<(Variable Result, bool Unfinished)> Memo = new();
+
+        /// <summary>The frames of the nodes being visited, innermost last (structs: no object a node). Empty between visits.</summary>
+        public Visitor.Frame[] Frames = new Visitor.Frame[64];
     }
 
     /// <summary>
@@ -89,83 +143,102 @@ public sealed class RewriteEngine
     /// merely appears again (log(1 + exp(x)) becoming log1p(exp(x)), which was rewritten to softplus elsewhere
     /// in the graph) is rewritten again like any other.
     /// </param>
-    private sealed class Visitor(Phase phase, RewriteOptions options, RewriteTrace trace, int budget,
-        Dictionary<Variable, (string Rule, Variable After)> replaced, Dictionary<string, IRewriter[]> candidates)
+    /// <param name="work">The tables a pass works in, empty at its start, kept from pass to pass.</param>
+    private sealed class Visitor(Phase phase, RewriteOptions options, RewriteTrace trace, PhaseBudget budget,
+        VariableMap<(string Rule, Variable After)> replaced, Dictionary<string, IRewriter[]> candidates, Workspace work)
     {
-        /// <summary>What each visited node became; a node being rewritten maps, for now, to its last replacement.</summary>
-        private readonly Dictionary<Variable, Variable> memo = new(ReferenceEqualityComparer.Instance);
-
-        /// <summary>Nodes rewritten whose replacement is still being visited (their memo entry is not final).</summary>
-        private readonly HashSet<Variable> unfinished = new(ReferenceEqualityComparer.Instance);
+        private readonly VariableMap<(Variable Result, bool Unfinished)> memo = work.Memo;
 
         public int Fired { get; private set; }
-
-        public int Budget { get; private set; } = budget;
 
         /// <summary>True when a replacement read a node whose rewriting had not finished, so the result may not be a fixpoint.</summary>
         public bool ReadUnfinished { get; private set; }
 
-        private sealed class Frame(Variable v, Apply node)
+        internal struct Frame
         {
-            public readonly Variable V = v;
-            public readonly Apply Node = node;
-            public readonly Variable[] Inputs = new Variable[node.Inputs.Count];
+            public Variable V;
+            public Apply Node;
+
+            /// <summary>The rebuilt inputs, made only once one of them differs from the node's own.</summary>
+            public Variable[]? Inputs;
+
             public int Next;
-            public bool Changed;
             public bool Rewriting;
-            public Variable Cur = v;
+            public Variable Cur;
+
+            /// <summary>The forms this node went through before its current one (null until a rule fires).</summary>
             public List<Variable>? Seen;
+
+            public Frame(Variable v)
+            {
+                V = v;
+                Node = v.Owner!;
+                Cur = v;
+            }
+
+            /// <summary>Records the visited input <see cref="Next"/> as <paramref name="r"/>.</summary>
+            public void SetInput(Variable r)
+            {
+                var own = Node.InputArray;
+                if (Inputs is null)
+                {
+                    if (ReferenceEquals(r, own[Next])) return;
+                    Inputs = new Variable[own.Length];
+                    Array.Copy(own, Inputs, Next);
+                }
+                Inputs[Next] = r;
+            }
         }
 
         /// <summary>The result for <paramref name="v"/> where it needs no visit of its own (visited already, or a leaf); otherwise null.</summary>
         private Variable? Known(Variable v)
         {
-            if (memo.TryGetValue(v, out var done))
+            ref var entry = ref memo.GetValueRefOrNullRef(v);
+            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry))
             {
-                if (unfinished.Contains(v)) ReadUnfinished = true;
-                return done;
+                if (entry.Unfinished) ReadUnfinished = true;
+                return entry.Result;
             }
             if (v.Owner is not null) return null;
-            memo[v] = v;
+            memo[v] = (v, false);
             return v;
         }
 
         public Variable Visit(Variable root)
         {
             if (Known(root) is { } known) return known;
-            var stack = new Stack<Frame>();
-            stack.Push(new Frame(root, root.Owner!));
+            int depth = 0;
+            Push(ref depth, root);
             Variable? returned = null;
             while (true)
             {
-                var f = stack.Peek();
+                ref var f = ref work.Frames[depth - 1];
                 if (!f.Rewriting)
                 {
                     if (returned is not null)
                     {
-                        f.Inputs[f.Next] = returned;
-                        f.Changed |= !ReferenceEquals(returned, f.Node.Inputs[f.Next]);
+                        f.SetInput(returned);
                         f.Next++;
                         returned = null;
                     }
-                    Frame? child = null;
-                    for (; f.Next < f.Inputs.Length; f.Next++)
+                    var own = f.Node.InputArray;
+                    Variable? child = null;
+                    for (; f.Next < own.Length; f.Next++)
                     {
-                        var input = f.Node.Inputs[f.Next];
+                        var input = own[f.Next];
                         if (Known(input) is not { } r)
                         {
-                            child = new Frame(input, input.Owner!);
+                            child = input;
                             break;
                         }
-                        f.Inputs[f.Next] = r;
-                        f.Changed |= !ReferenceEquals(r, input);
+                        f.SetInput(r);
                     }
                     if (child is not null)
                     {
-                        stack.Push(child);
+                        Push(ref depth, child);
                         continue;
                     }
-                    f.Cur = f.Changed ? Apply.Make(f.Node.Op, f.Inputs) : f.V;
+                    f.Cur = f.Inputs is { } rebuilt ? Apply.Make(f.Node.Op, rebuilt) : f.V;
                     f.Rewriting = true;
                 }
                 else if (returned is not null)
@@ -173,33 +246,34 @@ public sealed class RewriteEngine
                     f.Cur = returned;
                     returned = null;
                 }
-                if (Budget > 0 && f.Cur.Owner is { } curNode && TryOnce(f.Cur, curNode) is { } step)
+                if (f.Cur.Owner is { } curNode && budget.Allows && TryOnce(f.Cur, curNode) is { } step)
                 {
                     (f.Seen ??= []).Add(f.Cur);
                     replaced[f.Cur] = (step.Rule, step.After);
                     trace.Add(step);
                     Fired++;
-                    Budget--;
-                    memo[f.Cur] = step.After; // guards against re-entry while the replacement is visited
-                    unfinished.Add(f.Cur);
+                    budget.Spend();
+                    memo[f.Cur] = (step.After, true); // guards against re-entry while the replacement is visited
                     if (Known(step.After) is { } r) returned = r;
-                    else stack.Push(new Frame(step.After, step.After.Owner!));
+                    else Push(ref depth, step.After);
                     continue;
                 }
                 var cur = f.Cur;
-                memo[f.V] = cur;
-                memo[cur] = cur;
+                memo[f.V] = (cur, false);
+                memo[cur] = (cur, false);
                 if (f.Seen is not null)
                     foreach (var s in f.Seen)
-                    {
-                        memo[s] = cur;
-                        unfinished.Remove(s);
-                    }
-                unfinished.Remove(cur);
-                stack.Pop();
-                if (stack.Count == 0) return cur;
+                        memo[s] = (cur, false);
+                f = default; // let go of what the frame held
+                if (--depth == 0) return cur;
                 returned = cur;
             }
+        }
+
+        private void Push(ref int depth, Variable v)
+        {
+            if (depth == work.Frames.Length) Array.Resize(ref work.Frames, work.Frames.Length * 2);
+            work.Frames[depth++] = new Frame(v);
         }
 
         private IRewriter[] CandidatesOf(Apply node)

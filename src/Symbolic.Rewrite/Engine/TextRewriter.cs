@@ -5,7 +5,23 @@ namespace Symbolic.Rewrite.Engine;
 /// <summary>A rule from a rules file, applied by matching its pattern at a node and building its template.</summary>
 public sealed class TextRewriter : IRewriter
 {
-    public TextRewriter(Rule rule) => Rule = rule;
+    private readonly CompiledPattern pattern;
+
+    /// <summary>Per condition, the slot of the variable (or, for a condition on a parameter, the parameter) it names; -1 where the pattern binds no such name.</summary>
+    private readonly int[] conditionSlots;
+
+    private readonly bool[] onParameter;
+
+    private readonly Func<Bindings, bool> conditionsHold;
+
+    public TextRewriter(Rule rule)
+    {
+        Rule = rule;
+        pattern = Matcher.Compile(rule.Pattern);
+        onParameter = rule.Conditions.Select(c => RuleCondition.OnParameters.Contains(c.Predicate)).ToArray();
+        conditionSlots = rule.Conditions.Select((c, i) => onParameter[i] ? pattern.ParamSlot(c.Variable) : pattern.VarSlot(c.Variable)).ToArray();
+        conditionsHold = ConditionsHold;
+    }
 
     public Rule Rule { get; }
 
@@ -17,15 +33,32 @@ public sealed class TextRewriter : IRewriter
 
     public Variable? TryRewrite(Variable v)
     {
-        var m = Matcher.Try(Rule.Pattern, v);
-        if (m is null) return null;
-        if (!Rule.Conditions.All(c => c.Holds(m)))
+        var b = Bindings.Rent(pattern);
+        try
         {
+            if (!pattern.TryGreedy(v, b)) return null;
             // The first pairing of a commutative op's operands failed the conditions; another may pass them.
-            m = Matcher.TryWhere(Rule.Pattern, v, k => Rule.Conditions.All(c => c.Holds(k)));
-            if (m is null) return null;
+            if (!ConditionsHold(b) && !pattern.TryEach(v, b, conditionsHold)) return null;
+            return TemplateBuilder.Build(Rule.Template, b.ToMatch(pattern));
         }
-        return TemplateBuilder.Build(Rule.Template, m);
+        finally
+        {
+            b.Release();
+        }
+    }
+
+    private bool ConditionsHold(Bindings b)
+    {
+        var conditions = Rule.Conditions;
+        for (int i = 0; i < conditions.Count; i++)
+        {
+            var c = conditions[i];
+            int slot = conditionSlots[i];
+            bool holds = slot < 0 ? c.Holds(b.ToMatch(pattern)) // names nothing the pattern binds: fails as the match's lookup does
+                : onParameter[i] ? c.Holds(null, b.Params[slot]) : c.Holds(b.Vars[slot], null);
+            if (!holds) return false;
+        }
+        return true;
     }
 
     public override string ToString() => Rule.ToString();

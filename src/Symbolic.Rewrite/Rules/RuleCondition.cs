@@ -1,3 +1,5 @@
+using Symbolic.Ops;
+
 namespace Symbolic.Rewrite.Rules;
 
 /// <summary>
@@ -14,20 +16,24 @@ public sealed record RuleCondition(string Predicate, string Variable, IReadOnlyL
     };
 
     /// <summary>Evaluates the condition on the bindings of a match.</summary>
-    public bool Holds(Match match)
+    public bool Holds(Match match) =>
+        OnParameters.Contains(Predicate) ? Holds(null, match.Params[Variable]) : Holds(match.Vars[Variable], null);
+
+    /// <summary>Evaluates the condition on the variable it names, or for a predicate on a parameter, the op it names.</summary>
+    internal bool Holds(Variable? v, Op? param)
     {
-        bool r = Evaluate(match);
+        bool r = Evaluate(v, param);
         return Negated ? !r : r;
     }
 
     /// <summary>The predicates on an op parameter rather than on a variable.</summary>
     public static readonly IReadOnlySet<string> OnParameters = new HashSet<string> { "aligned" };
 
-    private bool Evaluate(Match match)
+    private bool Evaluate(Variable? v, Op? param)
     {
         if (Predicate == "aligned")
-            return match.Params[Variable] is Symbolic.Ops.Reduce r && (r.KeepDims || r.Axes.Order().Select((a, i) => a == i).All(b => b));
-        var v = match.Vars[Variable];
+            return param is Symbolic.Ops.Reduce r && (r.KeepDims || r.Axes.Order().Select((a, i) => a == i).All(b => b));
+        ArgumentNullException.ThrowIfNull(v);
         switch (Predicate)
         {
             case "const": return v is Constant;

@@ -106,6 +106,33 @@ public class DeepGraphTests
         Assert.Equal(2 * links, trace.Fired);
     }
 
+    /// <summary>One link of a chain, whose rewriting in the chain takes eight firings, six of them in canonicalize.</summary>
+    private static Variable RewrittenLink(Variable y, Variable x) => T.Log(1 + T.Exp(-(-(y * 1)) / 1 + 0)) + x * -1;
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(20_000)]
+    public void EveryLinkOfALongChainIsRewrittenAsALinkOfAShortOneIs(int links)
+    {
+        // The form one link takes, rewritten with its input a leaf: softplus(y) - x. A chain of any length must
+        // come out as that form applied link after link: no pass limit, budget or work list may leave a part of
+        // a large graph as written (20,000 links fire 120,000 times in canonicalize, past the least budget).
+        var x = T.Vector("x");
+        var y0 = T.Vector("y");
+        var form = Rulebook.Engine.Run([RewrittenLink(y0, x)]).Outputs[0];
+        Assert.Equal("sub(softplus(y), x)", ExpressionText.Of(form));
+        Variable chain = x, expected = x;
+        for (int i = 0; i < links; i++)
+        {
+            chain = RewrittenLink(chain, x);
+            expected = GraphWalk.Replace([form], new Dictionary<Variable, Variable> { [y0] = expected })[0];
+        }
+        var (outs, trace) = Rulebook.Engine.Run([chain], new RewriteOptions { RecordTrace = false });
+        Assert.Same(expected, outs[0]);
+        Assert.Empty(trace.Notes);
+        Assert.Equal(8 * links, trace.Fired);
+    }
+
     [Fact]
     public void TheTraceCanBeSwitchedOffWithoutChangingTheResult()
     {
