@@ -8,15 +8,17 @@ namespace Symbolic.CodeGen.Cpu.Runtime;
 /// <summary>
 /// The row steps of the kernel plan (<c>RowForm</c>): log-softmax along the last axis,
 /// <c>(x - max) - log(sum(exp(x - max)))</c>, and its gradient for an incoming gradient g,
-/// <c>g + (sum(-g) / sum(exp(x - max))) * exp(x - max)</c>, each row in two passes over the data:
-/// the maximum and the sum of the shifted exponentials together (online, as <see cref="RowSoftmax"/>
-/// does: a running maximum per lane and a sum rescaled when a block raises it), with the sum of -g
-/// for the gradient, then the result. The output is row-major from 0; operands are any views
-/// (offset and strides; g may broadcast). A row whose operands are unit-stride along it runs on
-/// <c>Vector256</c> lanes with scalar tails, any other row element by element. Rows are spread
-/// over the cores above <see cref="Grid.ParallelWork"/>. Edge rows give what the nodes give: a row
-/// of -inf, or one holding +inf or NaN, is NaN throughout (the shift is then NaN or the sum is);
-/// -inf entries of a finite row give -inf (and g itself in the gradient).
+/// <c>g + (sum(-g) / sum(exp(x - max))) * exp(x - max)</c>. Log-softmax reads a row twice where it
+/// holds a vector or more: its maximum and the sum of the shifted exponentials together (online, as
+/// <see cref="RowSoftmax"/> does: a running maximum per lane and a sum rescaled when a block raises
+/// it), then the result; a shorter or strided row is read for its maximum, then its sum, then the
+/// result. The gradient takes the maximum and sum(-g), then writes the exponentials into its output
+/// as it sums them, then rewrites them in place, so each exponential is computed once. The output is
+/// row-major from 0; operands are any views (offset and strides; g may broadcast). Unit-stride rows
+/// run on <c>Vector256</c> lanes with scalar tails, any other row element by element. Rows are spread
+/// over the cores above <see cref="Grid.ParallelWork"/>. Edge rows give what the nodes give: a row of
+/// -inf, or one holding +inf or NaN, is NaN throughout (the shift is then NaN or the sum is); -inf
+/// entries of a finite row give -inf (and g itself in the gradient); an empty row writes nothing.
 /// </summary>
 public static class RowLogSoftmax
 {
@@ -80,7 +82,10 @@ public static class RowLogSoftmax
         for (; i < n; i++) Unsafe.Add(ref ry, yp + i) = Unsafe.Add(ref rx, xp + i * xc) - max - lse;
     }
 
-    /// <summary>One row: y[yp..yp+n) = g + (sum(-g) / sum(exp(x - max))) * exp(x - max).</summary>
+    /// <summary>
+    /// One row: y[yp..yp+n) = g + (sum(-g) / sum(exp(x - max))) * exp(x - max). The exponentials
+    /// are written to y as they are summed, and y is then rewritten in place: each is computed once.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GradRow<T>(T[] y, int yp, T[] g, int gp, int gc, T[] x, int xp, int xc, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -89,8 +94,16 @@ public static class RowLogSoftmax
         ref T ry = ref MemoryMarshal.GetArrayDataReference(y);
         int w = Vector256<T>.Count, i = 0;
         bool vector = Vector256.IsHardwareAccelerated && n >= w;
-        // sum(-g) along the row (g may broadcast along it: stride 0).
-        T t = T.Zero;
+        // The row's maximum and sum(-g) (g may broadcast along the row: stride 0).
+        T max = T.NegativeInfinity, t = T.Zero;
+        if (vector && xc == 1)
+        {
+            var m = Vector256.Create(T.NegativeInfinity);
+            for (; i <= n - w; i += w) m = Max(m, Vector256.LoadUnsafe(ref rx, (nuint)(xp + i)));
+            for (int l = 0; l < w; l++) max = Max(max, m.GetElement(l));
+        }
+        for (; i < n; i++) max = Max(max, Unsafe.Add(ref rx, xp + i * xc));
+        i = 0;
         if (vector && gc == 1)
         {
             var acc = Vector256<T>.Zero;
@@ -98,22 +111,41 @@ public static class RowLogSoftmax
             t = Vector256.Sum(acc);
         }
         for (; i < n; i++) t += -Unsafe.Add(ref rg, gp + i * gc);
-        var (max, sum) = MaxAndSum(x, xp, xc, n);
-        var c = t / sum;
+        // exp(x - max) into y, summed: a row of -inf gives exp(NaN), +inf or NaN a NaN sum, as the nodes do.
+        T sum = T.Zero;
         i = 0;
-        if (vector && xc == 1 && gc <= 1)
+        if (vector && xc == 1)
         {
             var vm = Vector256.Create(max);
+            var acc = Vector256<T>.Zero;
+            for (; i <= n - w; i += w)
+            {
+                var e = Exp(Vector256.LoadUnsafe(ref rx, (nuint)(xp + i)) - vm);
+                e.StoreUnsafe(ref ry, (nuint)(yp + i));
+                acc += e;
+            }
+            sum = Vector256.Sum(acc);
+        }
+        for (; i < n; i++)
+        {
+            var e = T.Exp(Unsafe.Add(ref rx, xp + i * xc) - max);
+            Unsafe.Add(ref ry, yp + i) = e;
+            sum += e;
+        }
+        var c = t / sum;
+        i = 0;
+        if (vector && gc <= 1)
+        {
             var vc = Vector256.Create(c);
             var bg = Vector256.Create(Unsafe.Add(ref rg, gp));
             for (; i <= n - w; i += w)
             {
                 var gv = gc == 0 ? bg : Vector256.LoadUnsafe(ref rg, (nuint)(gp + i));
-                (gv + vc * Exp(Vector256.LoadUnsafe(ref rx, (nuint)(xp + i)) - vm)).StoreUnsafe(ref ry, (nuint)(yp + i));
+                (gv + vc * Vector256.LoadUnsafe(ref ry, (nuint)(yp + i))).StoreUnsafe(ref ry, (nuint)(yp + i));
             }
         }
         for (; i < n; i++)
-            Unsafe.Add(ref ry, yp + i) = Unsafe.Add(ref rg, gp + i * gc) + c * T.Exp(Unsafe.Add(ref rx, xp + i * xc) - max);
+            Unsafe.Add(ref ry, yp + i) = Unsafe.Add(ref rg, gp + i * gc) + c * Unsafe.Add(ref ry, yp + i);
     }
 
     /// <summary>
@@ -155,6 +187,15 @@ public static class RowLogSoftmax
                 sum += ml == max ? sl : sl * T.Exp(ml - max);
             }
         }
+        else
+        {
+            // A short or strided row: its maximum, then the sum (no rescaling exponentials). A row of
+            // -inf sums exp(NaN), as the shifted formula does.
+            for (; i < n; i++) max = Max(max, Unsafe.Add(ref rx, xp + i * xc));
+            for (i = 0; i < n; i++) sum += T.Exp(Unsafe.Add(ref rx, xp + i * xc) - max);
+            return (max, sum);
+        }
+        // The tail after the vectors, online as well.
         for (; i < n; i++)
         {
             var v = Unsafe.Add(ref rx, xp + i * xc);
