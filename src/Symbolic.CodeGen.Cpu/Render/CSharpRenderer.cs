@@ -114,7 +114,7 @@ public static class CSharpRenderer
                 {
                     // Kernels are spelled without slots, so steps that compute alike (the layers of
                     // a network, the links of a chain) share one method.
-                    var reads = step.Loop is { } loop ? loop.Operands.Select(o => o.Slot).ToArray() : ins;
+                    var reads = step.Loop is { } loop ? loop.Operands.Select(o => o.Slot).ToArray() : step.Row is { } row ? row.Operands.ToArray() : ins;
                     string text;
                     if (step.Kind == PlanKind.Fused)
                     {
@@ -122,10 +122,12 @@ public static class CSharpRenderer
                         var key = FusedKernel.Key(step);
                         if (!fusedText.TryGetValue(key, out text!)) fusedText[key] = text = FusedKernel.Render(Placeholder, step);
                     }
-                    else text = RenderKernel(Placeholder, step) + FrameAdapter(node, reads.Select(i => s.Slots[i].DType).ToArray(), node.Op is Reduce);
+                    else
+                        text = (step.Row is { } r ? RowStepKernel.Render(Placeholder, step, r) : RenderKernel(Placeholder, step))
+                            + FrameAdapter(node, reads.Select(i => s.Slots[i].DType).ToArray(), node.Op is Reduce);
                     if (!byText.TryGetValue(text, out var name))
                     {
-                        name = $"K{kernels.Count}_{Ident(node.Op.Name)}";
+                        name = $"K{kernels.Count}_{(step.Row is { } rn ? (rn.Form == RowForm.LogSoftmax ? "log_softmax" : "log_softmax_grad") : Ident(node.Op.Name))}";
                         byText[text] = name;
                         indexOf[name] = kernels.Count;
                         kernels.Add(new RenderedKernel(name, text.Replace(Placeholder, name)));
@@ -135,6 +137,7 @@ public static class CSharpRenderer
                     callNames.Add(name);
                     var comment = step.Kind == PlanKind.Fused
                         ? $"// n{k} = {CommentText(FusedKernel.Describe(step))}"
+                        : step.Row is { } rs ? $"// n{k} = {RowStepKernel.Describe(rs, i => "n" + i)}"
                         : $"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})";
                     int group = indexOf[name] / KernelsPerClass;
                     var storage = buffers.Storage[k] == StorageKind.Pooled ? buffers.BufferOf[k] : -1;

@@ -62,6 +62,10 @@ public static class CudaRenderer
                     steps.Add(Launch(k, $"n{k} = {CudaTypes.CommentText(step.Loop!.Describe(j => $"n{step.Loop!.Operands[j].Slot}"))}",
                         ElementwiseKernel.Render(step.Loop!, k, k), Ident(node.Op.Name)));
                     break;
+                case PlanKind.Node when step.Row is { } row:
+                    steps.Add(Launch(k, row.Form == RowForm.LogSoftmax ? $"n{k} = log_softmax rows of n{row.X}" : $"n{k} = log_softmax gradient rows of n{row.G} and n{row.X}",
+                        LogSoftmaxKernel.Render(step, row), row.Form == RowForm.LogSoftmax ? "log_softmax" : "log_softmax_grad"));
+                    break;
                 default:
                     RenderNode(step, comment, steps, Launch);
                     break;

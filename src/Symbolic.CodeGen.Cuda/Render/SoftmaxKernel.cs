@@ -6,9 +6,8 @@ namespace Symbolic.CodeGen.Cuda.Render;
 /// Softmax along one axis: one block per row (every position of the other dimensions), three
 /// strided passes over the row by the block's threads: its maximum (NaN propagating), the
 /// exponentials shifted by it (written to the output) and their sum, each combined across the
-/// block by <c>sym_block_reduce</c>, then the division. Log-softmax and softmax cross-entropy
-/// reach the renderer as reductions and fused elementwise kernels (the rewrite phases keep them
-/// stable), so this is the one row kernel.
+/// block by <c>sym_block_reduce</c>, then the division. Log-softmax and its gradient (the
+/// cross-entropies' forms) are row steps of the kernel plan, spelled by <see cref="LogSoftmaxKernel"/>.
 /// </summary>
 internal static class SoftmaxKernel
 {

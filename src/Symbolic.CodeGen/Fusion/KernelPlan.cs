@@ -27,8 +27,11 @@ public sealed record PlanStep(PlanKind Kind, ScheduleStep Root, IReadOnlyList<Sc
 
     public Apply Node => Root.Node;
 
-    /// <summary>The slots this step reads: a fused kernel's operands, else the node's inputs.</summary>
-    public IReadOnlyList<int> Reads => Loop is { } k ? k.Operands.Select(o => o.Slot).ToArray() : Root.InputSlots;
+    /// <summary>The slots this step reads: a fused kernel's operands, a row step's, else the node's inputs.</summary>
+    public IReadOnlyList<int> Reads => Loop is { } k ? k.Operands.Select(o => o.Slot).ToArray() : Row is { } r ? r.Operands : Root.InputSlots;
+
+    /// <summary>Set on a row step (kind <see cref="PlanKind.Node"/>): what it computes along the last axis, and from which slots.</summary>
+    public RowStep? Row { get; init; }
 }
 
 /// <summary>
@@ -71,12 +74,15 @@ public sealed class KernelPlan
         // group[s]: the step index of the root of the fused kernel that computes step s (-1: not fused).
         var group = new int[steps.Count];
         Array.Fill(group, -1);
+        // Row steps (log-softmax and its gradient over the last axis) take their nodes out of fusion.
+        var rows = fuse ? RowSteps(steps, needed, consumers, outputs) : new();
+        var rowMember = new HashSet<int>(rows.Values.SelectMany(r => r.Members));
         var members = new Dictionary<int, List<int>>();
         var leaves = new Dictionary<int, HashSet<int>>();
         for (int s = steps.Count - 1; s >= 0; s--)
         {
             var step = steps[s];
-            if (!needed[step.Slot] || step.Kind != StepKind.Kernel || step.Node.Op is not Elemwise) continue;
+            if (!needed[step.Slot] || step.Kind != StepKind.Kernel || step.Node.Op is not Elemwise || rowMember.Contains(s)) continue;
             int root = JoinableGroup(s);
             if (root >= 0)
             {
@@ -115,7 +121,7 @@ public sealed class KernelPlan
         for (int s = 0; s < steps.Count; s++)
         {
             var step = steps[s];
-            if (!fuse || !needed[step.Slot] || step.Node.Op is not Reduce) continue;
+            if (!fuse || !needed[step.Slot] || step.Node.Op is not Reduce || rowMember.Contains(s)) continue;
             int input = step.InputSlots[0];
             if (stepOf.TryGetValue(input, out int g) && group[g] == g && !outputs.Contains(input) && consumers[input] is { Count: 1 }) prologue[s] = g;
         }
@@ -126,6 +132,12 @@ public sealed class KernelPlan
         {
             var step = steps[s];
             if (!needed[step.Slot] || absorbed.Contains(s)) continue;
+            if (rows.TryGetValue(s, out var row))
+            {
+                plan.Add(new PlanStep(PlanKind.Node, step, row.Members.Select(m => steps[m]).ToArray(), null) { Row = row.Row });
+                continue;
+            }
+            if (rowMember.Contains(s)) continue;
             switch (step.Kind)
             {
                 case StepKind.View: plan.Add(new PlanStep(PlanKind.View, step, [step], null)); break;
@@ -158,6 +170,45 @@ public sealed class KernelPlan
 
     /// <summary>The steps in the order they run.</summary>
     public IReadOnlyList<PlanStep> Steps { get; }
+
+    /// <summary>
+    /// The row steps, by the step index of their roots, with the step indices of their members in
+    /// order. A form is taken only where every node it computes but its root is read by nothing
+    /// outside the row steps taken (and is no output), and its operands are values some step stores.
+    /// </summary>
+    private Dictionary<int, (RowStep Row, int[] Members)> RowSteps(IReadOnlyList<ScheduleStep> steps, bool[] needed, List<int>[] consumers, HashSet<int> outputs)
+    {
+        var stepOf = new Dictionary<int, int>();
+        for (int s = 0; s < steps.Count; s++) stepOf[steps[s].Slot] = s;
+        var found = new Dictionary<int, (RowStep Row, int[] Members)>();
+        for (int s = 0; s < steps.Count; s++)
+        {
+            if (!needed[steps[s].Slot] || steps[s].Kind != StepKind.Kernel || steps[s].Node.Op is not Elemwise) continue;
+            if (RowPatterns.Match(steps[s].Node, Schedule) is not { } m) continue;
+            var ms = m.Members.Select(a => Schedule.SlotOf(a.Output)).Select(slot => stepOf.TryGetValue(slot, out int i) ? i : -1).ToArray();
+            if (ms.Any(i => i < 0)) continue;
+            found[s] = (m.Row, ms.Order().ToArray());
+        }
+        // Drop forms whose inner nodes something else reads, until none is left to drop.
+        for (bool changed = true; changed && found.Count > 0; )
+        {
+            changed = false;
+            var covered = new HashSet<int>(found.Values.SelectMany(f => f.Members));
+            var inner = new HashSet<int>(found.SelectMany(f => f.Value.Members.Where(i => i != f.Key)).Select(i => steps[i].Slot));
+            foreach (var (root, f) in found.ToArray())
+            {
+                bool ok = f.Members.All(i => i == root
+                    || (!outputs.Contains(steps[i].Slot) && (consumers[steps[i].Slot] ?? []).All(covered.Contains)))
+                    && f.Row.Operands.All(o => !inner.Contains(o));
+                if (!ok)
+                {
+                    found.Remove(root);
+                    changed = true;
+                }
+            }
+        }
+        return found;
+    }
 
     /// <summary>The slots an elementwise node's kernel reads (second's shape operand excepted).</summary>
     private static IEnumerable<int> OperandSlots(ScheduleStep step) =>

@@ -98,6 +98,18 @@ public class CudaKernelCompileTests
             var loss = T.Mean(T.CategoricalCrossentropy(T.Softmax(x), y));
             return ([x, y], [loss, T.Grad(loss, x)], Optimized);
         },
+        ["log-softmax-row-steps"] = t =>
+        {
+            // The row steps: log-softmax and its gradient over rank 3 and over a transpose, with
+            // integer labels and with target distributions.
+            var z = T.Tensor3("z", t);
+            var x = T.Matrix("x", t);
+            var w = T.Matrix("w", t);
+            var y = T.Matrix("y", DType.Int64);
+            var ce = T.Mean(T.CategoricalCrossentropy(T.Softmax(z), y));
+            var onehot = T.Sum(T.CategoricalCrossentropy(T.Softmax(x.Transpose()), w));
+            return ([z, x, w, y], [T.LogSoftmax(z), ce, T.Grad(ce, z), onehot, T.Grad(onehot, x)], Optimized);
+        },
         ["dot-and-gemm"] = t =>
         {
             var a = T.Matrix("a", t);

@@ -1,0 +1,229 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Symbolic.CodeGen.Cpu.Runtime;
+
+/// <summary>
+/// The row steps of the kernel plan (<c>RowForm</c>): log-softmax along the last axis,
+/// <c>(x - max) - log(sum(exp(x - max)))</c>, and its gradient for an incoming gradient g,
+/// <c>g + (sum(-g) / sum(exp(x - max))) * exp(x - max)</c>. Log-softmax reads a row twice where it
+/// holds a vector or more: its maximum and the sum of the shifted exponentials together (online, as
+/// <see cref="RowSoftmax"/> does: a running maximum per lane and a sum rescaled when a block raises
+/// it), then the result; a shorter or strided row is read for its maximum, then its sum, then the
+/// result. The gradient takes the maximum and sum(-g), then writes the exponentials into its output
+/// as it sums them, then rewrites them in place, so each exponential is computed once. The output is
+/// row-major from 0; operands are any views (offset and strides; g may broadcast). Unit-stride rows
+/// run on <c>Vector256</c> lanes with scalar tails, any other row element by element. Rows are spread
+/// over the cores above <see cref="Grid.ParallelWork"/>. Edge rows give what the nodes give: a row of
+/// -inf, or one holding +inf or NaN, is NaN throughout (the shift is then NaN or the sum is); -inf
+/// entries of a finite row give -inf (and g itself in the gradient); an empty row writes nothing.
+/// </summary>
+public static class RowLogSoftmax
+{
+    /// <summary>Log-softmax of x (shape <paramref name="sh"/>) along its last axis into y.</summary>
+    public static void Into<T>(T[] y, int[] sh, T[] x, int xo, int[] xt, int[] xsh) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(y, sh, null, 0, null, x, xo, Rt.Align(xt, xsh, sh.Length));
+
+    /// <summary>The gradient of the logits x (shape <paramref name="sh"/>) for the gradient g of their log-softmax, into y.</summary>
+    public static void GradInto<T>(T[] y, int[] sh, T[] g, int go, int[] gt, int[] gsh, T[] x, int xo, int[] xt, int[] xsh)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(y, sh, g, go, Rt.Align(gt, gsh, sh.Length), x, xo, Rt.Align(xt, xsh, sh.Length));
+
+    private static void Run<T>(T[] y, int[] sh, T[]? g, int go, int[]? gs, T[] x, int xo, int[] xs) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int size = Rt.Size(sh);
+        if (size == 0) return;
+        int rank = sh.Length;
+        int n = sh[rank - 1];
+        int rows = size / n;
+        int xc = xs[rank - 1], gc = gs is null ? 0 : gs[rank - 1];
+        void Row(int r)
+        {
+            // The row's first element in each operand, from its index over the leading dimensions.
+            int xp = xo, gp = go;
+            for (int d = rank - 2, q = r; d >= 0; d--)
+            {
+                int i = q % sh[d];
+                q /= sh[d];
+                xp += i * xs[d];
+                if (gs is not null) gp += i * gs[d];
+            }
+            if (g is null) LogSoftmaxRow(y, r * n, x, xp, xc, n);
+            else GradRow(y, r * n, g, gp, gc, x, xp, xc, n);
+        }
+        if (rows > 1 && Grid.Worth(size, 12))
+            Parallel.For(0, Rt.Chunks(rows), c =>
+            {
+                var (lo, hi) = Rt.Chunk(rows, c);
+                for (int r = lo; r < hi; r++) Row(r);
+            });
+        else
+            for (int r = 0; r < rows; r++) Row(r);
+    }
+
+    /// <summary>One row: y[yp..yp+n) = (x - max) - log(sum(exp(x - max))), x's elements <paramref name="xc"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LogSoftmaxRow<T>(T[] y, int yp, T[] x, int xp, int xc, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (max, sum) = MaxAndSum(x, xp, xc, n);
+        var lse = T.Log(sum);
+        ref T rx = ref MemoryMarshal.GetArrayDataReference(x);
+        ref T ry = ref MemoryMarshal.GetArrayDataReference(y);
+        int w = Vector256<T>.Count, i = 0;
+        if (Vector256.IsHardwareAccelerated && xc == 1 && n >= w)
+        {
+            var vm = Vector256.Create(max);
+            var vl = Vector256.Create(lse);
+            for (; i <= n - w; i += w)
+                (Vector256.LoadUnsafe(ref rx, (nuint)(xp + i)) - vm - vl).StoreUnsafe(ref ry, (nuint)(yp + i));
+        }
+        for (; i < n; i++) Unsafe.Add(ref ry, yp + i) = Unsafe.Add(ref rx, xp + i * xc) - max - lse;
+    }
+
+    /// <summary>
+    /// One row: y[yp..yp+n) = g + (sum(-g) / sum(exp(x - max))) * exp(x - max). The exponentials
+    /// are written to y as they are summed, and y is then rewritten in place: each is computed once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GradRow<T>(T[] y, int yp, T[] g, int gp, int gc, T[] x, int xp, int xc, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T rx = ref MemoryMarshal.GetArrayDataReference(x);
+        ref T rg = ref MemoryMarshal.GetArrayDataReference(g);
+        ref T ry = ref MemoryMarshal.GetArrayDataReference(y);
+        int w = Vector256<T>.Count, i = 0;
+        bool vector = Vector256.IsHardwareAccelerated && n >= w;
+        // The row's maximum and sum(-g) (g may broadcast along the row: stride 0).
+        T max = T.NegativeInfinity, t = T.Zero;
+        if (vector && xc == 1)
+        {
+            var m = Vector256.Create(T.NegativeInfinity);
+            for (; i <= n - w; i += w) m = Max(m, Vector256.LoadUnsafe(ref rx, (nuint)(xp + i)));
+            for (int l = 0; l < w; l++) max = Max(max, m.GetElement(l));
+        }
+        for (; i < n; i++) max = Max(max, Unsafe.Add(ref rx, xp + i * xc));
+        i = 0;
+        if (vector && gc == 1)
+        {
+            var acc = Vector256<T>.Zero;
+            for (; i <= n - w; i += w) acc -= Vector256.LoadUnsafe(ref rg, (nuint)(gp + i));
+            t = Vector256.Sum(acc);
+        }
+        for (; i < n; i++) t += -Unsafe.Add(ref rg, gp + i * gc);
+        // exp(x - max) into y, summed: a row of -inf gives exp(NaN), +inf or NaN a NaN sum, as the nodes do.
+        T sum = T.Zero;
+        i = 0;
+        if (vector && xc == 1)
+        {
+            var vm = Vector256.Create(max);
+            var acc = Vector256<T>.Zero;
+            for (; i <= n - w; i += w)
+            {
+                var e = Exp(Vector256.LoadUnsafe(ref rx, (nuint)(xp + i)) - vm);
+                e.StoreUnsafe(ref ry, (nuint)(yp + i));
+                acc += e;
+            }
+            sum = Vector256.Sum(acc);
+        }
+        for (; i < n; i++)
+        {
+            var e = T.Exp(Unsafe.Add(ref rx, xp + i * xc) - max);
+            Unsafe.Add(ref ry, yp + i) = e;
+            sum += e;
+        }
+        var c = t / sum;
+        i = 0;
+        if (vector && gc <= 1)
+        {
+            var vc = Vector256.Create(c);
+            var bg = Vector256.Create(Unsafe.Add(ref rg, gp));
+            for (; i <= n - w; i += w)
+            {
+                var gv = gc == 0 ? bg : Vector256.LoadUnsafe(ref rg, (nuint)(gp + i));
+                (gv + vc * Vector256.LoadUnsafe(ref ry, (nuint)(yp + i))).StoreUnsafe(ref ry, (nuint)(yp + i));
+            }
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref ry, yp + i) = Unsafe.Add(ref rg, gp + i * gc) + c * Unsafe.Add(ref ry, yp + i);
+    }
+
+    /// <summary>
+    /// The row's maximum (NaN wins) and the sum of exp(x - max) in one pass; the sum is NaN for a
+    /// row of -inf, where the shifted formula takes exp(-inf - -inf).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (T Max, T Sum) MaxAndSum<T>(T[] x, int xp, int xc, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T rx = ref MemoryMarshal.GetArrayDataReference(x);
+        int w = Vector256<T>.Count, i = 0;
+        T max = T.NegativeInfinity, sum = T.Zero;
+        if (Vector256.IsHardwareAccelerated && xc == 1 && n >= w)
+        {
+            var m = Vector256.Create(T.NegativeInfinity);
+            var s = Vector256<T>.Zero;
+            var ninf = Vector256.Create(T.NegativeInfinity);
+            // Blocks of up to four vectors: one maximum per block, one rescale per block.
+            while (i <= n - w)
+            {
+                int k = Math.Min(4, (n - i) / w);
+                var bm = Vector256.LoadUnsafe(ref rx, (nuint)(xp + i));
+                for (int b = 1; b < k; b++) bm = Max(bm, Vector256.LoadUnsafe(ref rx, (nuint)(xp + i + b * w)));
+                var nm = Max(m, bm);
+                // exp(m - nm) is 1 where the maximum stays (also when both are -inf); a lane that
+                // has seen only -inf keeps a sum of 0.
+                var scale = Vector256.ConditionalSelect(Vector256.Equals(m, nm), Vector256<T>.One, Exp(m - nm));
+                var add = Vector256<T>.Zero;
+                for (int b = 0; b < k; b++) add += Exp(Vector256.LoadUnsafe(ref rx, (nuint)(xp + i + b * w)) - nm);
+                s = s * scale + (add & ~Vector256.Equals(nm, ninf));
+                m = nm;
+                i += k * w;
+            }
+            for (int l = 0; l < w; l++) max = Max(max, m.GetElement(l));
+            for (int l = 0; l < w; l++)
+            {
+                var ml = m.GetElement(l);
+                var sl = s.GetElement(l);
+                sum += ml == max ? sl : sl * T.Exp(ml - max);
+            }
+        }
+        else
+        {
+            // A short or strided row: its maximum, then the sum (no rescaling exponentials). A row of
+            // -inf sums exp(NaN), as the shifted formula does.
+            for (; i < n; i++) max = Max(max, Unsafe.Add(ref rx, xp + i * xc));
+            for (i = 0; i < n; i++) sum += T.Exp(Unsafe.Add(ref rx, xp + i * xc) - max);
+            return (max, sum);
+        }
+        // The tail after the vectors, online as well.
+        for (; i < n; i++)
+        {
+            var v = Unsafe.Add(ref rx, xp + i * xc);
+            var nm = Max(max, v);
+            if (nm != max) sum *= T.Exp(max - nm);
+            if (!T.IsNegativeInfinity(nm)) sum += T.Exp(v - nm);
+            max = nm;
+        }
+        if (T.IsNegativeInfinity(max)) sum = T.NaN;
+        return (max, sum);
+    }
+
+    /// <summary>Math.Max: NaN wins.</summary>
+    private static T Max<T>(T a, T b) where T : IFloatingPointIeee754<T> => T.IsNaN(a) || T.IsNaN(b) ? T.NaN : T.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Max<T>(Vector256<T> a, Vector256<T> b)
+    {
+        if (typeof(T) == typeof(float)) return VMath.Max(a.AsSingle(), b.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return VMath.Max(a.AsDouble(), b.AsDouble()).As<double, T>();
+        throw new NotSupportedException();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Exp<T>(Vector256<T> a)
+    {
+        if (typeof(T) == typeof(float)) return VMath.Exp(a.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return VMath.Exp(a.AsDouble()).As<double, T>();
+        throw new NotSupportedException();
+    }
+}
