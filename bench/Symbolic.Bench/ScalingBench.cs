@@ -50,9 +50,13 @@ public static class ScalingBench
         Console.WriteLine("compile (sum): rewrite + schedule + lower + render + Roslyn, what Function.Compile costs; ms per 1,000 nodes: that sum over the nodes (flat when linear).");
     }
 
+    /// <summary>
+    /// A warm process: every phase run a few times on small chains (each a new program), so that
+    /// the runtime's tiered compilation has optimized the library's code and Roslyn's.
+    /// </summary>
     private static void Warm()
     {
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < 8; i++)
         {
             var (x, y) = Chain(50 + i);
             Phases(x, y);
@@ -82,7 +86,7 @@ public static class ScalingBench
     public static void TrainingGraphs()
     {
         Environment.SetEnvironmentVariable("SYMBOLIC_DISK_CACHE", "0");
-        for (int i = 0; i < 2; i++) Training(new TrainingStep(8, [20, 16, 5], 0.1, 900 + i));
+        for (int i = 0; i < 8; i++) Training(new TrainingStep(8, [20, .. Enumerable.Repeat(16, 6 + i), 5], 0.1, 900 + i));
         Console.WriteLine("| hidden layers | nodes | rewrite | schedule | lower | render | Roslyn | compile (sum) | kernels | source |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (int hidden = 2; hidden <= 5; hidden++)

@@ -74,8 +74,10 @@ public sealed class TrainingStep
     public IReadOnlyList<(SharedVariable, Variable)> Updates { get; }
 
     /// <param name="layers">Sizes from the input features to the classes, e.g. 500, 50, 5.</param>
-    public TrainingStep(int batch, int[] layers, double learningRate, int seed)
+    /// <param name="activation">The hidden layers' activation (relu where null).</param>
+    public TrainingStep(int batch, int[] layers, double learningRate, int seed, Func<Variable, Variable>? activation = null)
     {
+        activation ??= T.Relu;
         Batch = batch;
         Layers = layers;
         LearningRate = learningRate;
@@ -94,7 +96,7 @@ public sealed class TrainingStep
             parameters.Add(w);
             parameters.Add(b);
             h = T.Dot(h, w) + b;
-            if (l + 2 < layers.Length) h = T.Relu(h);
+            if (l + 2 < layers.Length) h = activation(h);
         }
         var loss = T.Mean(T.CategoricalCrossentropy(T.Softmax(h), y));
         var grads = T.Grad(loss, parameters.Cast<Variable>().ToArray());
