@@ -67,7 +67,7 @@ public static class RowLogSoftmax
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LogSoftmaxRow<T>(T[] y, int yp, T[] x, int xp, int xc, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (max, sum) = MaxAndSum(x, xp, xc, n);
+        var (max, sum) = RowMath.MaxAndSum(x, xp, xc, n);
         var lse = T.Log(sum);
         ref T rx = ref MemoryMarshal.GetArrayDataReference(x);
         ref T ry = ref MemoryMarshal.GetArrayDataReference(y);
@@ -99,10 +99,10 @@ public static class RowLogSoftmax
         if (vector && xc == 1)
         {
             var m = Vector256.Create(T.NegativeInfinity);
-            for (; i <= n - w; i += w) m = Max(m, Vector256.LoadUnsafe(ref rx, (nuint)(xp + i)));
-            for (int l = 0; l < w; l++) max = Max(max, m.GetElement(l));
+            for (; i <= n - w; i += w) m = RowMath.Max(m, Vector256.LoadUnsafe(ref rx, (nuint)(xp + i)));
+            for (int l = 0; l < w; l++) max = RowMath.Max(max, m.GetElement(l));
         }
-        for (; i < n; i++) max = Max(max, Unsafe.Add(ref rx, xp + i * xc));
+        for (; i < n; i++) max = RowMath.Max(max, Unsafe.Add(ref rx, xp + i * xc));
         i = 0;
         if (vector && gc == 1)
         {
@@ -120,7 +120,7 @@ public static class RowLogSoftmax
             var acc = Vector256<T>.Zero;
             for (; i <= n - w; i += w)
             {
-                var e = Exp(Vector256.LoadUnsafe(ref rx, (nuint)(xp + i)) - vm);
+                var e = RowMath.Exp(Vector256.LoadUnsafe(ref rx, (nuint)(xp + i)) - vm);
                 e.StoreUnsafe(ref ry, (nuint)(yp + i));
                 acc += e;
             }
@@ -146,84 +146,5 @@ public static class RowLogSoftmax
         }
         for (; i < n; i++)
             Unsafe.Add(ref ry, yp + i) = Unsafe.Add(ref rg, gp + i * gc) + c * Unsafe.Add(ref ry, yp + i);
-    }
-
-    /// <summary>
-    /// The row's maximum (NaN wins) and the sum of exp(x - max) in one pass; the sum is NaN for a
-    /// row of -inf, where the shifted formula takes exp(-inf - -inf).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (T Max, T Sum) MaxAndSum<T>(T[] x, int xp, int xc, int n) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref T rx = ref MemoryMarshal.GetArrayDataReference(x);
-        int w = Vector256<T>.Count, i = 0;
-        T max = T.NegativeInfinity, sum = T.Zero;
-        if (Vector256.IsHardwareAccelerated && xc == 1 && n >= w)
-        {
-            var m = Vector256.Create(T.NegativeInfinity);
-            var s = Vector256<T>.Zero;
-            var ninf = Vector256.Create(T.NegativeInfinity);
-            // Blocks of up to four vectors: one maximum per block, one rescale per block.
-            while (i <= n - w)
-            {
-                int k = Math.Min(4, (n - i) / w);
-                var bm = Vector256.LoadUnsafe(ref rx, (nuint)(xp + i));
-                for (int b = 1; b < k; b++) bm = Max(bm, Vector256.LoadUnsafe(ref rx, (nuint)(xp + i + b * w)));
-                var nm = Max(m, bm);
-                // exp(m - nm) is 1 where the maximum stays (also when both are -inf); a lane that
-                // has seen only -inf keeps a sum of 0.
-                var scale = Vector256.ConditionalSelect(Vector256.Equals(m, nm), Vector256<T>.One, Exp(m - nm));
-                var add = Vector256<T>.Zero;
-                for (int b = 0; b < k; b++) add += Exp(Vector256.LoadUnsafe(ref rx, (nuint)(xp + i + b * w)) - nm);
-                s = s * scale + (add & ~Vector256.Equals(nm, ninf));
-                m = nm;
-                i += k * w;
-            }
-            for (int l = 0; l < w; l++) max = Max(max, m.GetElement(l));
-            for (int l = 0; l < w; l++)
-            {
-                var ml = m.GetElement(l);
-                var sl = s.GetElement(l);
-                sum += ml == max ? sl : sl * T.Exp(ml - max);
-            }
-        }
-        else
-        {
-            // A short or strided row: its maximum, then the sum (no rescaling exponentials). A row of
-            // -inf sums exp(NaN), as the shifted formula does.
-            for (; i < n; i++) max = Max(max, Unsafe.Add(ref rx, xp + i * xc));
-            for (i = 0; i < n; i++) sum += T.Exp(Unsafe.Add(ref rx, xp + i * xc) - max);
-            return (max, sum);
-        }
-        // The tail after the vectors, online as well.
-        for (; i < n; i++)
-        {
-            var v = Unsafe.Add(ref rx, xp + i * xc);
-            var nm = Max(max, v);
-            if (nm != max) sum *= T.Exp(max - nm);
-            if (!T.IsNegativeInfinity(nm)) sum += T.Exp(v - nm);
-            max = nm;
-        }
-        if (T.IsNegativeInfinity(max)) sum = T.NaN;
-        return (max, sum);
-    }
-
-    /// <summary>Math.Max: NaN wins.</summary>
-    private static T Max<T>(T a, T b) where T : IFloatingPointIeee754<T> => T.IsNaN(a) || T.IsNaN(b) ? T.NaN : T.Max(a, b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Max<T>(Vector256<T> a, Vector256<T> b)
-    {
-        if (typeof(T) == typeof(float)) return VMath.Max(a.AsSingle(), b.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return VMath.Max(a.AsDouble(), b.AsDouble()).As<double, T>();
-        throw new NotSupportedException();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Exp<T>(Vector256<T> a)
-    {
-        if (typeof(T) == typeof(float)) return VMath.Exp(a.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return VMath.Exp(a.AsDouble()).As<double, T>();
-        throw new NotSupportedException();
     }
 }

@@ -61,57 +61,15 @@ public static class RowSoftmax
         ref T rx = ref MemoryMarshal.GetArrayDataReference(x);
         ref T ry = ref MemoryMarshal.GetArrayDataReference(y);
         int w = Vector256<T>.Count;
-        int i = 0;
-        T max = T.NegativeInfinity, sum = T.Zero;
-        if (Vector256.IsHardwareAccelerated && n >= w)
-        {
-            var m = Vector256.Create(T.NegativeInfinity);
-            var s = Vector256<T>.Zero;
-            // Blocks of up to four vectors: one maximum per block, one rescale per block.
-            for (; i <= n - w; )
-            {
-                int k = Math.Min(4, (n - i) / w);
-                var bm = Vector256.LoadUnsafe(ref rx, (nuint)(xp + i));
-                for (int b = 1; b < k; b++) bm = Max(bm, Vector256.LoadUnsafe(ref rx, (nuint)(xp + i + b * w)));
-                var nm = Max(m, bm);
-                // exp(m - nm) is 1 where the maximum stays (also when both are -inf, where the
-                // difference would be NaN); the sum of a lane that has seen only -inf stays 0.
-                var scale = Vector256.ConditionalSelect(Vector256.Equals(m, nm), Vector256<T>.One, Exp(m - nm));
-                var add = Vector256<T>.Zero;
-                var live = ~Vector256.Equals(nm, Vector256.Create(T.NegativeInfinity));
-                for (int b = 0; b < k; b++) add += Exp(Vector256.LoadUnsafe(ref rx, (nuint)(xp + i + b * w)) - nm);
-                s = s * scale + (add & live);
-                m = nm;
-                i += k * w;
-            }
-            // Lanes combined in order: the row's maximum, then each lane's sum moved onto it.
-            for (int l = 0; l < w; l++) max = Max(max, m.GetElement(l));
-            for (int l = 0; l < w; l++)
-            {
-                var ml = m.GetElement(l);
-                var sl = s.GetElement(l);
-                sum += ml == max ? sl : sl * T.Exp(ml - max);
-            }
-        }
-        // Scalar tail, online as well.
-        for (; i < n; i++)
-        {
-            var v = Unsafe.Add(ref rx, xp + i);
-            var nm = Max(max, v);
-            if (nm != max) sum *= T.Exp(max - nm);
-            if (!T.IsNegativeInfinity(nm)) sum += T.Exp(v - nm);
-            max = nm;
-        }
-        // A row of -inf: the shifted formula gives exp(NaN); so do we.
-        if (T.IsNegativeInfinity(max)) sum = T.NaN;
+        var (max, sum) = RowMath.MaxAndSum(x, xp, 1, n);
         // Second pass: write.
-        i = 0;
+        int i = 0;
         if (Vector256.IsHardwareAccelerated && n >= w)
         {
             var vm = Vector256.Create(max);
             var vs = Vector256.Create(sum);
             for (; i <= n - w; i += w)
-                (Exp(Vector256.LoadUnsafe(ref rx, (nuint)(xp + i)) - vm) / vs).StoreUnsafe(ref ry, (nuint)(yp + i));
+                (RowMath.Exp(Vector256.LoadUnsafe(ref rx, (nuint)(xp + i)) - vm) / vs).StoreUnsafe(ref ry, (nuint)(yp + i));
         }
         for (; i < n; i++) Unsafe.Add(ref ry, yp + i) = T.Exp(Unsafe.Add(ref rx, xp + i) - max) / sum;
     }
@@ -119,35 +77,7 @@ public static class RowSoftmax
     /// <summary>One row of y, in place, its n elements <paramref name="stride"/> apart from <paramref name="at"/>.</summary>
     private static void Strided<T>(T[] y, int at, int stride, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T max = T.NegativeInfinity, sum = T.Zero;
-        for (int k = 0, p = at; k < n; k++, p += stride)
-        {
-            var v = y[p];
-            var nm = Max(max, v);
-            if (nm != max) sum *= T.Exp(max - nm);
-            if (!T.IsNegativeInfinity(nm)) sum += T.Exp(v - nm);
-            max = nm;
-        }
-        if (T.IsNegativeInfinity(max)) sum = T.NaN;
+        var (max, sum) = RowMath.MaxAndSum(y, at, stride, n);
         for (int k = 0, p = at; k < n; k++, p += stride) y[p] = T.Exp(y[p] - max) / sum;
-    }
-
-    /// <summary>Math.Max: NaN wins.</summary>
-    private static T Max<T>(T a, T b) where T : IFloatingPointIeee754<T> => T.IsNaN(a) || T.IsNaN(b) ? T.NaN : T.Max(a, b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Max<T>(Vector256<T> a, Vector256<T> b)
-    {
-        if (typeof(T) == typeof(float)) return VMath.Max(a.AsSingle(), b.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return VMath.Max(a.AsDouble(), b.AsDouble()).As<double, T>();
-        throw new NotSupportedException();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Exp<T>(Vector256<T> a)
-    {
-        if (typeof(T) == typeof(float)) return VMath.Exp(a.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return VMath.Exp(a.AsDouble()).As<double, T>();
-        throw new NotSupportedException();
     }
 }

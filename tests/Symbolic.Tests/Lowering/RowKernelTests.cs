@@ -132,7 +132,7 @@ public class RowKernelTests
     ];
 
     /// <summary>One row of n values of a named kind.</summary>
-    private static double[] Row(string kind, int n, Random rng) => Enumerable.Range(0, n).Select(i => kind switch
+    internal static double[] Row(string kind, int n, Random rng) => Enumerable.Range(0, n).Select(i => kind switch
     {
         "all-equal" => 3.25,
         "huge" => (rng.NextDouble() - 0.5) * 1e30,

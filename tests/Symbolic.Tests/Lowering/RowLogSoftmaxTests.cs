@@ -137,35 +137,15 @@ public class RowLogSoftmaxTests
             [BackendHarness.Random(rng, DType.Float32, [3000, 45], -20, 20), BackendHarness.Random(rng, DType.Float32, [3000, 45]), Labels(rng, 3000, 45)]);
     }
 
-    public static TheoryData<string> ExtremeRows() =>
-    [
-        "plain", "all-equal", "huge", "tiny", "some-neg-inf", "all-neg-inf", "pos-inf", "nan", "rising", "falling",
-    ];
-
-    /// <summary>One row of n values of a named kind.</summary>
-    private static double[] Row(string kind, int n, Random rng) => Enumerable.Range(0, n).Select(i => kind switch
-    {
-        "all-equal" => 3.25,
-        "huge" => (rng.NextDouble() - 0.5) * 1e30,
-        "tiny" => (rng.NextDouble() - 0.5) * 1e-30,
-        "some-neg-inf" => i % 3 == 1 ? double.NegativeInfinity : rng.NextDouble() * 10,
-        "all-neg-inf" => double.NegativeInfinity,
-        "pos-inf" => i == n / 2 ? double.PositiveInfinity : rng.NextDouble(),
-        "nan" => i == n - 1 ? double.NaN : rng.NextDouble(),
-        "rising" => i * 0.5, // a new maximum in every block: every rescale taken
-        "falling" => -i * 0.5,
-        _ => rng.NextDouble() * 20 - 10,
-    }).ToArray();
-
     [Theory]
-    [MemberData(nameof(ExtremeRows))]
+    [MemberData(nameof(RowKernelTests.ExtremeRows), MemberType = typeof(RowKernelTests))]
     public void ExtremeRowsGiveWhatTheNodesGive(string kind)
     {
         var rng = new Random(kind.Length);
         foreach (var t in new[] { DType.Float32, DType.Float64 })
             foreach (var n in new[] { 1, 5, 8, 9, 33, 100 })
             {
-                var rows = Enumerable.Range(0, 3).SelectMany(r => r == 1 ? Row(kind, n, rng) : Row("plain", n, rng)).ToArray();
+                var rows = Enumerable.Range(0, 3).SelectMany(r => r == 1 ? RowKernelTests.Row(kind, n, rng) : RowKernelTests.Row("plain", n, rng)).ToArray();
                 var x = T.Matrix("x", t);
                 var w = T.Matrix("w", t);
                 var y = T.Vector("y", DType.Int64);
