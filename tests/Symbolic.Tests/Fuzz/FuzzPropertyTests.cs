@@ -40,6 +40,20 @@ public class FuzzPropertyTests
     }
 
     /// <summary>
+    /// Random graphs at scale (issue 10): one batch of random expressions over shared inputs, at least
+    /// 10,000 nodes together, rewritten, lowered and compiled as one function, agrees with the
+    /// interpreter.
+    /// </summary>
+    [Fact]
+    public void ARandomGraphOf10000NodesAgreesWithInterpreter()
+    {
+        var batch = FuzzBatch.Build(501, DType.Float64, count: 700, maxDepth: 6);
+        int nodes = GraphWalk.TopologicalOrder(batch.Outputs).Count;
+        Assert.True(nodes >= 10_000, $"{nodes} nodes");
+        CompiledAgrees(batch, CompileOptions.Default, 1e-9);
+    }
+
+    /// <summary>
     /// The interpreter on <see cref="Function.Optimized"/> agrees with the interpreter on the graph as
     /// built (closely: the interpreter rounds float32 results at each node, and rewriting moves them).
     /// </summary>
