@@ -59,6 +59,33 @@ public class CompilerTests
         Assert.True(profiled.Profile!.Kernels.Sum(r => r.Calls) >= rows, "every call is timed");
     }
 
+    /// <summary>
+    /// More than a class's worth of distinct kernels (1,200 outputs, each its own shift of x and three unary ops):
+    /// the kernels are nested in classes G0, G1, and both the direct calls and the table's rows reach
+    /// them there, computing what the interpreter does.
+    /// </summary>
+    [Fact]
+    public void ProgramsOfMoreThanAThousandKernelsGroupThemInClasses()
+    {
+        Func<Variable, Variable>[] ops = [T.Neg, T.Abs, T.Sqr, T.Tanh, T.Sigmoid, T.Sin, T.Cos, T.Softplus, T.Relu, T.Floor, T.Ceil, v => v * 0.5];
+        var x = T.Vector("x");
+        var outputs = new List<Variable>();
+        for (int i = 0; outputs.Count < 1200; i++)
+        {
+            int a = i % ops.Length, b = i / ops.Length % ops.Length, c = i / (ops.Length * ops.Length);
+            outputs.Add(ops[c](ops[b](ops[a](x + (i + 1) * 0.001))));
+        }
+        var f = Function.Compile([x], outputs.ToArray());
+        Assert.True(f.Kernels.Count > 1000, $"{f.Kernels.Count} kernels");
+        Assert.Contains("internal static class G1", f.Source);
+        Assert.Contains("Steps(f, S0);", f.Source);
+        Assert.Matches(@"case \d+: G1\.K\d+_", f.Source);
+        var value = NDArray.From(new[] { 0.25f, -1.5f, 3f }, 3);
+        var expected = Interpreter.Evaluate(outputs, new Dictionary<Variable, NDArray>(ReferenceEqualityComparer.Instance) { [x] = value });
+        var got = f.Invoke(value);
+        for (int i = 0; i < outputs.Count; i++) BackendHarness.AssertClose(expected[i], got[i], 1e-5);
+    }
+
     [Fact]
     public void NamesNeverReachTheSourceSoRenamedGraphsGiveTheSameProgram()
     {
