@@ -56,7 +56,6 @@ public static class CSharpRenderer
         var byText = new Dictionary<string, string>(StringComparer.Ordinal);
         var fusedText = new Dictionary<string, string>(StringComparer.Ordinal);
         var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        var arity = new Dictionary<int, int>();
         var maps = new List<Apply>();
         var parts = new List<CodeWriter>();
         CodeWriter? part = null;
@@ -143,7 +142,6 @@ public static class CSharpRenderer
                     var slots = reads.Append(node.Op is Reduce ? ins[0] : -1).Where(i => i >= 0).ToArray();
                     var invoke = $"{name}(f, {k}, {storage}{string.Concat(slots.Select(i => $", {i}"))});";
                     invoke = $"{GroupMark}{group}.{invoke}";
-                    arity[indexOf[name]] = slots.Length;
                     pending.Add((comment, instrument ? $"{{ long t = f.I!.Start(); {invoke} f.I.Done(f, {call}, {k}, t); }}" : invoke,
                         [indexOf[name], k, storage, .. slots]));
                     break;
@@ -186,7 +184,7 @@ public static class CSharpRenderer
             w.Line();
             foreach (var line in Grouping(p.ToString(), grouped).TrimEnd('\n').Split('\n')) w.Line(line);
         }
-        if (tables.Count > 0) WriteTables(w, tables, arity, kernels, grouped);
+        if (tables.Count > 0) WriteTables(w, tables, kernels, grouped);
         w.Close();
         return new RenderedProgram(w.ToString(), kernels, maps) { KernelSteps = kernelSteps, CallNames = callNames };
     }
@@ -215,14 +213,16 @@ public static class CSharpRenderer
     /// the slot it writes, its pooled buffer or -1, then the slots it reads) and <c>Steps</c>, which
     /// walks one, calling each row's kernel.
     /// </summary>
-    private static void WriteTables(CodeWriter w, List<List<(string Comment, int[] Row)>> tables, Dictionary<int, int> arity, List<RenderedKernel> kernels, bool grouped)
+    private static void WriteTables(CodeWriter w, List<List<(string Comment, int[] Row)>> tables, List<RenderedKernel> kernels, bool grouped)
     {
         w.Line();
         w.Line("// A table of kernel calls: per row the kernel's number, the slot it writes, its pooled buffer (-1: an array of its own), then the slots it reads.");
         w.Open("static void Steps(Frame f, int[] s)");
         w.Open("for (int at = 0; at < s.Length;)");
         w.Open("switch (s[at])");
-        foreach (var (kernel, n) in arity.OrderBy(a => a.Key))
+        // A case per kernel the tables call; a row's length says how many slots it reads.
+        var called = tables.SelectMany(t => t).Select(c => c.Row).DistinctBy(r => r[0]).OrderBy(r => r[0]);
+        foreach (var (kernel, n) in called.Select(r => (r[0], r.Length - 3)))
         {
             var args = string.Concat(Enumerable.Range(0, n + 2).Select(j => $", s[at + {j + 1}]"));
             var group = grouped ? $"G{kernel / KernelsPerClass}." : "";

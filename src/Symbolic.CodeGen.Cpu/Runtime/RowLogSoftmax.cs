@@ -53,14 +53,7 @@ public static class RowLogSoftmax
             if (g is null) LogSoftmaxRow(y, r * n, x, xp, xc, n);
             else GradRow(y, r * n, g, gp, gc, x, xp, xc, n);
         }
-        if (rows > 1 && Grid.Worth(size, 12))
-            Parallel.For(0, Rt.Chunks(rows), c =>
-            {
-                var (lo, hi) = Rt.Chunk(rows, c);
-                for (int r = lo; r < hi; r++) Row(r);
-            });
-        else
-            for (int r = 0; r < rows; r++) Row(r);
+        RowMath.EachRow(rows, size, Row);
     }
 
     /// <summary>One row: y[yp..yp+n) = (x - max) - log(sum(exp(x - max))), x's elements <paramref name="xc"/> apart.</summary>

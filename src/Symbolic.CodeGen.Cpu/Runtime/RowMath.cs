@@ -9,6 +9,22 @@ namespace Symbolic.CodeGen.Cpu.Runtime;
 internal static class RowMath
 {
     /// <summary>
+    /// Runs <paramref name="row"/> for each of <paramref name="rows"/> rows: on the calling thread, or
+    /// in chunks of rows over the cores where the <paramref name="size"/> elements are worth it.
+    /// </summary>
+    internal static void EachRow(int rows, long size, Action<int> row)
+    {
+        if (rows > 1 && Grid.Worth(size, 12))
+            Parallel.For(0, Rt.Chunks(rows), c =>
+            {
+                var (lo, hi) = Rt.Chunk(rows, c);
+                for (int r = lo; r < hi; r++) row(r);
+            });
+        else
+            for (int r = 0; r < rows; r++) row(r);
+    }
+
+    /// <summary>
     /// The row's maximum (NaN wins) and the sum of exp(x - max) in one pass; the sum is NaN for a
     /// row of -inf, where the shifted formula takes exp(-inf - -inf).
     /// </summary>

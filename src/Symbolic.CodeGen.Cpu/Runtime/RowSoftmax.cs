@@ -44,14 +44,7 @@ public static class RowSoftmax
             if (inner == 1) Contiguous(y, at, src, so + at, n);
             else Strided(y, at, inner, n);
         }
-        if (rows > 1 && Grid.Worth((long)size, 12))
-            Parallel.For(0, Rt.Chunks(rows), c =>
-            {
-                var (lo, hi) = Rt.Chunk(rows, c);
-                for (int r = lo; r < hi; r++) Row(r);
-            });
-        else
-            for (int r = 0; r < rows; r++) Row(r);
+        RowMath.EachRow(rows, size, Row);
     }
 
     /// <summary>One contiguous row: x[xp .. xp+n) to y[yp .. yp+n) (the two may be the same storage).</summary>
