@@ -108,7 +108,7 @@ internal static class FusedKernel
     }
 
     /// <summary>A rough cost of one element, in additions: what the kernel plan counts as expensive costs 8.</summary>
-    private static int Cost(LoopKernel k) =>
+    internal static int Cost(LoopKernel k) =>
         Math.Max(1, k.Body.OfType<ApplyInstr>().Sum(a => KernelPlan.IsCheap(a.Op) ? 1 : 8));
 
     /// <summary>The nodes of a fused step as one expression for a comment: the root's op over its members, slots for the leaves.</summary>

@@ -112,7 +112,7 @@ internal static class ReduceKernel
         int n = element.Operands.Count;
         string accType = Type(acc);
         var outType = node.Output.DType;
-        int cost = Math.Max(1, element.Body.OfType<ApplyInstr>().Sum(a => KernelPlan.IsCheap(a.Op) ? 1 : 8)) + 1;
+        int cost = FusedKernel.Cost(element) + 1; // the element, then combining it
         w.Line($"int nOuter = Rt.SizeOf(shx, 0, {boundary}), nInner = Rt.SizeOf(shx, {boundary}, {rank});");
         var conds = string.Join(" && ", Enumerable.Range(0, n).Select(j => $"Rt.Split(t{j}, sh{j}, shx, {boundary}, out int os{j}, out int is{j})"));
         w.Open($"if ({(n == 0 ? "true" : conds)})");
