@@ -41,19 +41,20 @@ public sealed class CpuProgram
     public static BufferPlan Lower(Schedule schedule, bool fuse = true) => new(new KernelPlan(schedule, fuse));
 
     /// <summary>Renders without compiling.</summary>
-    public static RenderedProgram Render(Schedule schedule, bool fuse = true, bool instrument = false) =>
-        CSharpRenderer.Render(Lower(schedule, fuse), instrument);
+    public static RenderedProgram Render(Schedule schedule, bool fuse = true, bool instrument = false, int? vectorBits = null) =>
+        CSharpRenderer.Render(Lower(schedule, fuse), instrument, vectorBits);
 
     /// <param name="schedule">What to compute.</param>
     /// <param name="fuse">Fuse elementwise nodes (false: one kernel per node).</param>
     /// <param name="profile">Time every kernel (<see cref="Instruments"/>).</param>
     /// <param name="nanGuard">Check every kernel's result for NaN and infinities.</param>
-    public static CpuProgram Compile(Schedule schedule, bool fuse = true, bool profile = false, bool nanGuard = false)
+    /// <param name="vectorBits">The width of the kernels' vectors, 256 or 512 (null: <see cref="VectorWidth.Default"/>).</param>
+    public static CpuProgram Compile(Schedule schedule, bool fuse = true, bool profile = false, bool nanGuard = false, int? vectorBits = null)
     {
         var buffers = Lower(schedule, fuse);
-        var rendered = CSharpRenderer.Render(buffers, profile || nanGuard);
+        var rendered = CSharpRenderer.Render(buffers, profile || nanGuard, vectorBits);
         var entry = RoslynCompiler.Load(rendered.Source);
-        var maps = rendered.MapNodes.Select(n => (SubProgram)new MapRunner((Map)n.Op)).ToArray();
+        var maps = rendered.MapNodes.Select(n => (SubProgram)new MapRunner((Map)n.Op, vectorBits)).ToArray();
         var program = new CpuProgram(buffers, rendered, entry, maps);
         if (profile || nanGuard)
         {
@@ -214,9 +215,9 @@ public sealed class CpuProgram
     {
         private readonly Lazy<CpuProgram> body;
 
-        public MapRunner(Map map)
+        public MapRunner(Map map, int? vectorBits)
         {
-            body = new(() => Compile(new Schedule([map.Index, .. map.Captured], [map.Body])));
+            body = new(() => Compile(new Schedule([map.Index, .. map.Captured], [map.Body]), vectorBits: vectorBits));
         }
 
         public override T[] Run<T>(int[] outShape, Array[] captured, int[][] capturedShapes)

@@ -46,8 +46,10 @@ public static class CSharpRenderer
 
     /// <param name="buffers">The lowering to spell.</param>
     /// <param name="instrument">Wrap every kernel call in <c>f.I.Start()</c> and <c>f.I.Done(...)</c> (profiling, NaN guard).</param>
-    public static RenderedProgram Render(BufferPlan buffers, bool instrument = false)
+    /// <param name="vectorBits">The width of the kernels' vectors, 256 or 512 (null: <see cref="VectorWidth.Default"/>).</param>
+    public static RenderedProgram Render(BufferPlan buffers, bool instrument = false, int? vectorBits = null)
     {
+        int bits = VectorWidth.Resolve(vectorBits);
         var plan = buffers.Plan;
         var s = plan.Schedule;
         var kernels = new List<RenderedKernel>();
@@ -160,6 +162,8 @@ public static class CSharpRenderer
         w.Line("using System.Runtime.InteropServices;");
         w.Line("using System.Runtime.Intrinsics;");
         w.Line("using Symbolic.CodeGen.Cpu.Runtime;");
+        w.Line($"// Vectors of {bits} bits: the kernels' Vec, VecF, VecD and VM.");
+        foreach (var alias in VectorWidth.Aliases(bits)) w.Line(alias);
         w.Line("using Sm = Symbolic.Runtime.ScalarMath;");
         w.Line();
         w.Line("namespace Symbolic.Generated;");

@@ -7,8 +7,8 @@ namespace Symbolic.CodeGen.Cpu.Render;
 /// Spells a fused elementwise kernel (the loop IR of a kernel plan step) as its row loop and a
 /// one-line entry that hands the row loop to <c>Elementwise.Run</c>, the driver every fused kernel
 /// shares (compiled once with the library: the fast path for contiguous operands, the run-time
-/// <c>Grid</c> of merged dimensions, threading). The row loop is the hot loop: a <c>Vector256</c>
-/// loop where every operand's stride along the row is 1 or 0 (a broadcast value) and the kernel has
+/// <c>Grid</c> of merged dimensions, threading). The row loop is the hot loop: a vector loop
+/// (<c>Vec</c>, of the program's <see cref="VectorWidth"/>) where every operand's stride along the row is 1 or 0 (a broadcast value) and the kernel has
 /// a vector spelling, then a scalar loop for the tail and for strided rows. Bounds were proved by
 /// the shape pass, so loads and stores go through refs without checks. Generating only what differs
 /// between kernels keeps programs short, so Roslyn compiles them fast.
@@ -31,12 +31,12 @@ internal static class FusedKernel
         w.Line("int i = 0;");
         if (VectorSpelling.VectorType(k) is { } vt)
         {
-            string V = $"Vector256<{Type(vt)}>";
+            string V = VectorWidth.Of(vt);
             var unit = string.Concat(Enumerable.Range(0, n).Select(j => $" && (uint)s{j} <= 1u"));
-            w.Open($"if (Vector256.IsHardwareAccelerated && m >= {V}.Count{unit})");
-            for (int j = 0; j < n; j++) w.Line($"var b{j} = Vector256.Create(r{j});");
+            w.Open($"if (Vec.IsHardwareAccelerated && m >= {V}.Count{unit})");
+            for (int j = 0; j < n; j++) w.Line($"var b{j} = Vec.Create(r{j});");
             w.Open($"for (; i <= m - {V}.Count; i += {V}.Count)");
-            WriteBody(w, k, "v", j => $"s{j} == 0 ? b{j} : Vector256.LoadUnsafe(ref r{j}, (nuint)i)", (a, args) => VectorSpelling.Spell(a, args));
+            WriteBody(w, k, "v", j => $"s{j} == 0 ? b{j} : Vec.LoadUnsafe(ref r{j}, (nuint)i)", (a, args) => VectorSpelling.Spell(a, args));
             w.Line($"v{k.Result}.StoreUnsafe(ref ry, (nuint)i);");
             w.Close();
             w.Close();

@@ -100,7 +100,7 @@ internal static class ReduceKernel
     }
 
     /// <summary>
-    /// The fast path: trailing axes reduce each row in registers (a <c>Vector256</c> loop, unrolled
+    /// The fast path: trailing axes reduce each row in registers (a vector loop, unrolled
     /// twice, with float sums and products widened to float64 accumulators, then a scalar tail),
     /// rows spread over the cores above the parallel threshold; leading axes accumulate whole rows
     /// of the kept elements into a float64 (int64) row of accumulators, vector by vector. The order
@@ -142,7 +142,7 @@ internal static class ReduceKernel
         var h = new CodeWriter();
         var x = element.OutType;
         var vt = VectorSpelling.VectorType(element);
-        string V = vt is { } t ? $"Vector256<{Type(t)}>" : "";
+        string V = vt is { } t ? VectorWidth.Of(t) : "";
         bool widen = vt == DType.Float32 && acc == DType.Float64 && op.Kind is not (ReduceKind.Max or ReduceKind.Min);
         var unit = string.Concat(Enumerable.Range(0, n).Select(j => $" && (uint)s{j} <= 1u"));
         string Combine(string a, string v) => op.Kind switch
@@ -157,8 +157,8 @@ internal static class ReduceKernel
         {
             ReduceKind.Sum or ReduceKind.Mean => $"{a} + {v}",
             ReduceKind.Prod => $"{a} * {v}",
-            ReduceKind.Max => $"VMath.Max({a}, {v})",
-            ReduceKind.Min => $"VMath.Min({a}, {v})",
+            ReduceKind.Max => $"VM.Max({a}, {v})",
+            ReduceKind.Min => $"VM.Min({a}, {v})",
             _ => throw new InvalidOperationException(),
         };
         void Loads(CodeWriter c)
@@ -182,19 +182,19 @@ internal static class ReduceKernel
         h.Line("int i = 0;");
         if (vt is { } et)
         {
-            var vacc = widen ? "Vector256<double>" : V;
+            var vacc = widen ? "VecD" : V;
             string vinit = $"({(widen ? "double" : Type(et))}){init}";
-            h.Open($"if (Vector256.IsHardwareAccelerated && m >= 2 * {V}.Count{unit})");
-            for (int j = 0; j < n; j++) h.Line($"var b{j} = Vector256.Create(r{j});");
+            h.Open($"if (Vec.IsHardwareAccelerated && m >= 2 * {V}.Count{unit})");
+            for (int j = 0; j < n; j++) h.Line($"var b{j} = Vec.Create(r{j});");
             int accs = widen ? 4 : 2;
-            for (int c = 0; c < accs; c++) h.Line($"var c{c} = Vector256.Create({vinit});");
+            for (int c = 0; c < accs; c++) h.Line($"var c{c} = Vec.Create({vinit});");
             h.Open($"for (; i <= m - 2 * {V}.Count; i += 2 * {V}.Count)");
-            FusedKernel.WriteBody(h, element, "v", j => $"s{j} == 0 ? b{j} : Vector256.LoadUnsafe(ref r{j}, (nuint)i)", (a, xs) => VectorSpelling.Spell(a, xs));
-            FusedKernel.WriteBody(h, element, "u", j => $"s{j} == 0 ? b{j} : Vector256.LoadUnsafe(ref r{j}, (nuint)(i + {V}.Count))", (a, xs) => VectorSpelling.Spell(a, xs));
+            FusedKernel.WriteBody(h, element, "v", j => $"s{j} == 0 ? b{j} : Vec.LoadUnsafe(ref r{j}, (nuint)i)", (a, xs) => VectorSpelling.Spell(a, xs));
+            FusedKernel.WriteBody(h, element, "u", j => $"s{j} == 0 ? b{j} : Vec.LoadUnsafe(ref r{j}, (nuint)(i + {V}.Count))", (a, xs) => VectorSpelling.Spell(a, xs));
             if (widen)
             {
-                h.Line($"var (l0, h0) = Vector256.Widen(v{element.Result});");
-                h.Line($"var (l1, h1) = Vector256.Widen(u{element.Result});");
+                h.Line($"var (l0, h0) = Vec.Widen(v{element.Result});");
+                h.Line($"var (l1, h1) = Vec.Widen(u{element.Result});");
                 h.Line($"c0 = {VCombine("c0", "l0")}; c1 = {VCombine("c1", "h0")}; c2 = {VCombine("c2", "l1")}; c3 = {VCombine("c3", "h1")};");
             }
             else h.Line($"c0 = {VCombine("c0", $"v{element.Result}")}; c1 = {VCombine("c1", $"u{element.Result}")};");
@@ -217,17 +217,17 @@ internal static class ReduceKernel
         h.Line("int i = 0;");
         if (vt is { } ct && (acc == DType.Float64))
         {
-            h.Open($"if (Vector256.IsHardwareAccelerated && m >= {V}.Count{unit})");
-            for (int j = 0; j < n; j++) h.Line($"var b{j} = Vector256.Create(r{j});");
+            h.Open($"if (Vec.IsHardwareAccelerated && m >= {V}.Count{unit})");
+            for (int j = 0; j < n; j++) h.Line($"var b{j} = Vec.Create(r{j});");
             h.Open($"for (; i <= m - {V}.Count; i += {V}.Count)");
-            FusedKernel.WriteBody(h, element, "v", j => $"s{j} == 0 ? b{j} : Vector256.LoadUnsafe(ref r{j}, (nuint)i)", (a, xs) => VectorSpelling.Spell(a, xs));
+            FusedKernel.WriteBody(h, element, "v", j => $"s{j} == 0 ? b{j} : Vec.LoadUnsafe(ref r{j}, (nuint)i)", (a, xs) => VectorSpelling.Spell(a, xs));
             if (ct == DType.Float32)
             {
-                h.Line($"var (l0, h0) = Vector256.Widen(v{element.Result});");
-                h.Line($"({VCombine("Vector256.LoadUnsafe(ref ra, (nuint)(pa + i))", "l0")}).StoreUnsafe(ref ra, (nuint)(pa + i));");
-                h.Line($"({VCombine("Vector256.LoadUnsafe(ref ra, (nuint)(pa + i + 4))", "h0")}).StoreUnsafe(ref ra, (nuint)(pa + i + 4));");
+                h.Line($"var (l0, h0) = Vec.Widen(v{element.Result});");
+                h.Line($"({VCombine("Vec.LoadUnsafe(ref ra, (nuint)(pa + i))", "l0")}).StoreUnsafe(ref ra, (nuint)(pa + i));");
+                h.Line($"({VCombine("Vec.LoadUnsafe(ref ra, (nuint)(pa + i + VecD.Count))", "h0")}).StoreUnsafe(ref ra, (nuint)(pa + i + VecD.Count));");
             }
-            else h.Line($"({VCombine("Vector256.LoadUnsafe(ref ra, (nuint)(pa + i))", $"v{element.Result}")}).StoreUnsafe(ref ra, (nuint)(pa + i));");
+            else h.Line($"({VCombine("Vec.LoadUnsafe(ref ra, (nuint)(pa + i))", $"v{element.Result}")}).StoreUnsafe(ref ra, (nuint)(pa + i));");
             h.Close();
             h.Close();
         }

@@ -3,9 +3,9 @@ using Symbolic.Ops;
 namespace Symbolic.CodeGen.Cpu.Render;
 
 /// <summary>
-/// How C# spells scalar ops over whole vectors (<c>Vector256&lt;float&gt;</c> or
-/// <c>Vector256&lt;double&gt;</c>): operators where .NET has them, <c>VMath</c> (the runtime's
-/// vector math, accurate over the whole float range) for the rest. Comparisons give lane masks of
+/// How C# spells scalar ops over whole vectors (<c>VecF</c> or <c>VecD</c>, of the program's
+/// <see cref="VectorWidth"/>): operators where .NET has them, <c>VM</c> (the runtime's vector
+/// math, <c>VMath</c> or <c>VMath512</c>, accurate over the whole float range) for the rest. Comparisons give lane masks of
 /// the same vector type, which <c>and</c>, <c>or</c>, <c>not</c> and <c>switch</c> consume. An op
 /// missing here keeps its kernel on the scalar path.
 /// </summary>
@@ -19,35 +19,35 @@ internal static class VectorSpelling
         ["true_div"] = "{0} / {1}",
         ["neg"] = "-{0}",
         ["sqr"] = "{0} * {0}",
-        ["maximum"] = "VMath.Max({0}, {1})",
-        ["minimum"] = "VMath.Min({0}, {1})",
-        ["clip"] = "VMath.Clip({0}, {1}, {2})",
-        ["abs"] = "Vector256.Abs({0})",
-        ["sign"] = "VMath.Sign({0})",
-        ["relu"] = "VMath.Relu({0})",
-        ["floor"] = "Vector256.Floor({0})",
-        ["ceil"] = "Vector256.Ceiling({0})",
-        ["sqrt"] = "Vector256.Sqrt({0})",
-        ["exp"] = "VMath.Exp({0})",
-        ["log"] = "VMath.Log({0})",
-        ["log1p"] = "VMath.Log1p({0})",
-        ["expm1"] = "VMath.Expm1({0})",
-        ["tanh"] = "VMath.Tanh({0})",
-        ["sigmoid"] = "VMath.Sigmoid({0})",
-        ["softplus"] = "VMath.Softplus({0})",
-        ["sin"] = "VMath.Sin({0})",
-        ["cos"] = "VMath.Cos({0})",
-        ["pow"] = "VMath.Pow({0}, {1})",
-        ["eq"] = "Vector256.Equals({0}, {1})",
-        ["neq"] = "~Vector256.Equals({0}, {1})",
-        ["lt"] = "Vector256.LessThan({0}, {1})",
-        ["le"] = "Vector256.LessThanOrEqual({0}, {1})",
-        ["gt"] = "Vector256.GreaterThan({0}, {1})",
-        ["ge"] = "Vector256.GreaterThanOrEqual({0}, {1})",
+        ["maximum"] = "VM.Max({0}, {1})",
+        ["minimum"] = "VM.Min({0}, {1})",
+        ["clip"] = "VM.Clip({0}, {1}, {2})",
+        ["abs"] = "Vec.Abs({0})",
+        ["sign"] = "VM.Sign({0})",
+        ["relu"] = "VM.Relu({0})",
+        ["floor"] = "Vec.Floor({0})",
+        ["ceil"] = "Vec.Ceiling({0})",
+        ["sqrt"] = "Vec.Sqrt({0})",
+        ["exp"] = "VM.Exp({0})",
+        ["log"] = "VM.Log({0})",
+        ["log1p"] = "VM.Log1p({0})",
+        ["expm1"] = "VM.Expm1({0})",
+        ["tanh"] = "VM.Tanh({0})",
+        ["sigmoid"] = "VM.Sigmoid({0})",
+        ["softplus"] = "VM.Softplus({0})",
+        ["sin"] = "VM.Sin({0})",
+        ["cos"] = "VM.Cos({0})",
+        ["pow"] = "VM.Pow({0}, {1})",
+        ["eq"] = "Vec.Equals({0}, {1})",
+        ["neq"] = "~Vec.Equals({0}, {1})",
+        ["lt"] = "Vec.LessThan({0}, {1})",
+        ["le"] = "Vec.LessThanOrEqual({0}, {1})",
+        ["gt"] = "Vec.GreaterThan({0}, {1})",
+        ["ge"] = "Vec.GreaterThanOrEqual({0}, {1})",
         ["and"] = "{0} & {1}",
         ["or"] = "{0} | {1}",
         ["not"] = "~{0}",
-        ["switch"] = "Vector256.ConditionalSelect({0}, {1}, {2})",
+        ["switch"] = "Vec.ConditionalSelect({0}, {1}, {2})",
     };
 
     /// <summary>Ops whose operands are lane masks (all of them, or the condition of switch).</summary>

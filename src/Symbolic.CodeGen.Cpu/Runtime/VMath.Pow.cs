@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Symbolic.CodeGen.Cpu.Runtime;
 
@@ -86,11 +85,8 @@ public static partial class VMath
     private const double TwoThirdsHi = 0.66666666666666663;
     private const double TwoThirdsLo = 3.7007434154171886e-17;   // 2/3 - TwoThirdsHi
 
-    /// <summary>a * b + c with a single rounding: the FMA instruction, or Math.FusedMultiplyAdd per lane without one.</summary>
-    private static Vector256<double> MulAddExact(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : Vector256.Create(
-            Math.FusedMultiplyAdd(a[0], b[0], c[0]), Math.FusedMultiplyAdd(a[1], b[1], c[1]),
-            Math.FusedMultiplyAdd(a[2], b[2], c[2]), Math.FusedMultiplyAdd(a[3], b[3], c[3]));
+    /// <summary>a * b + c with a single rounding: the FMA instruction, or (without one) the runtime's exact emulation lane by lane.</summary>
+    private static Vector256<double> MulAddExact(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.FusedMultiplyAdd(a, b, c);
 
     private static (Vector256<double> S, Vector256<double> E) TwoSum(Vector256<double> a, Vector256<double> b)
     {

@@ -21,12 +21,12 @@ public static partial class VMath
     /// <summary>a * b + c, fused where the machine has FMA.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : a * b + c;
+        Fma.IsSupported ? Vector256.FusedMultiplyAdd(a, b, c) : a * b + c;
 
     /// <summary>a * b + c, fused where the machine has FMA.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<double> MulAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : a * b + c;
+        Fma.IsSupported ? Vector256.FusedMultiplyAdd(a, b, c) : a * b + c;
 
     private static Vector256<float> SignBitF => Vector256.Create(-0f);
     private static Vector256<double> SignBitD => Vector256.Create(-0d);

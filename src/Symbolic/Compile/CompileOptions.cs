@@ -43,5 +43,22 @@ public sealed record CompileOptions
     /// </summary>
     public bool RecordTrace { get; init; } = true;
 
+    /// <summary>
+    /// The width, in bits, of the vectors the C# kernels compute in: 256 or 512. Null (the default)
+    /// takes the environment variable <c>SYMBOLIC_VECTOR_BITS</c> where it is set, else the widest
+    /// the machine runs in hardware (512 with AVX-512). The result is the same either way; pinning
+    /// it makes the generated source, and so the compile cache's entries, the same on every machine.
+    /// The CUDA backend ignores it.
+    /// </summary>
+    public int? VectorBits
+    {
+        get => vectorBits;
+        init => vectorBits = value is null or 256 or 512
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(VectorBits), value, "CompileOptions.VectorBits is 256 or 512 (or null for the machine's widest).");
+    }
+
+    private readonly int? vectorBits;
+
     public static CompileOptions Default { get; } = new();
 }

@@ -118,7 +118,7 @@ public sealed partial class Function : IDisposable
         var (graph, trace, schedule, updatedVars) = Prepare(inputs, outputs, updates, options);
         if (options.Device == Device.Cuda)
             return new Function(inputs.ToArray(), outputs.Length, updatedVars, null, CompileCuda(schedule, options, outputs.Length), graph, trace);
-        return new Function(inputs.ToArray(), outputs.Length, updatedVars, CpuProgram.Compile(schedule, options.Fusion, options.Profile, options.NanGuard), null, graph, trace);
+        return new Function(inputs.ToArray(), outputs.Length, updatedVars, CpuProgram.Compile(schedule, options.Fusion, options.Profile, options.NanGuard, options.VectorBits), null, graph, trace);
     }
 
     /// <summary>Renders the program for a device without compiling it or needing the device.</summary>
@@ -134,7 +134,7 @@ public sealed partial class Function : IDisposable
             return new EmitResult(emitted.Module.Kernels.Select(k => new Kernel(k.Name, "cuda", k.Source)).ToArray(), emitted.Module.Source, emitted.Ptx);
         }
         var (_, _, schedule, _) = Prepare(inputs, outputs, null, options);
-        var rendered = CpuProgram.Render(schedule, options.Fusion, options.Profile || options.NanGuard);
+        var rendered = CpuProgram.Render(schedule, options.Fusion, options.Profile || options.NanGuard, options.VectorBits);
         return new EmitResult(rendered.Kernels.Select(k => new Kernel(k.Name, "csharp", k.Source)).ToArray(), rendered.Source, null);
     }
 

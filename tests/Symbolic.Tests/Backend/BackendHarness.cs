@@ -10,16 +10,17 @@ public static class BackendHarness
     /// <summary>
     /// Compiles <paramref name="outputs"/> (without and with rewriting), runs them on <paramref name="values"/>,
     /// and asserts each output matches the interpreter: same dtype and shape, values within a
-    /// tolerance suited to the dtype (exact for integers and booleans).
+    /// tolerance suited to the dtype (exact for integers and booleans). <paramref name="vectorBits"/>
+    /// sets the C# kernels' vector width (null: the machine's).
     /// </summary>
-    public static void AgreesWithInterpreter(Variable[] inputs, Variable[] outputs, NDArray[] values, double tolerance = 0)
+    public static void AgreesWithInterpreter(Variable[] inputs, Variable[] outputs, NDArray[] values, double tolerance = 0, int? vectorBits = null)
     {
         var given = new Dictionary<Variable, NDArray>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < inputs.Length; i++) given[inputs[i]] = values[i];
         var expected = Interpreter.Evaluate(outputs, given);
         foreach (var optimize in new[] { false, true })
         {
-            var f = Function.Compile(inputs, outputs, options: new CompileOptions { Optimize = optimize });
+            var f = Function.Compile(inputs, outputs, options: new CompileOptions { Optimize = optimize, VectorBits = vectorBits });
             var got = f.Invoke(values);
             for (int o = 0; o < outputs.Length; o++) AssertClose(expected[o], got[o], tolerance, $"output {o} (optimize={optimize})\n{f.Source}");
         }

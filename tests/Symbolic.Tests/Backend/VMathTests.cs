@@ -13,7 +13,7 @@ namespace Symbolic.Tests.Backend;
 /// such function); the rest bit for bit what the scalar code computes. The scalar tails
 /// (<see cref="ScalarMath"/>'s float functions) are held to the same bar.
 /// </summary>
-public class VMathTests
+public partial class VMathTests
 {
     private const long MaxUlps = 4;
 

@@ -67,7 +67,7 @@ public class FusedKernelTests
         var y = T.Vector("y");
         var e = T.Switch(T.And(T.Gt(x, 0), T.Not(T.Eq(y, 1))), x * y, T.Neg(y)) + T.Switch(T.Le(x, y), x, 2);
         var f = Function.Compile([x, y], [e]);
-        Assert.Contains("Vector256.ConditionalSelect", f.Source);
+        Assert.Contains("Vec.ConditionalSelect", f.Source);
         var rng = new Random(3);
         var yv = BackendHarness.Random(rng, DType.Float32, [37]).ToArray<float>();
         yv[3] = 1;
