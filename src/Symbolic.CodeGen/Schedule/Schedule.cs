@@ -51,8 +51,19 @@ public sealed class Schedule
             if (o is Constant c && !slots.ContainsKey(c)) { constants.Add(c); Add(c); }
         Constants = constants;
         foreach (var node in Nodes) Add(node.Output);
-        Steps = Nodes.Select(n => new ScheduleStep(n, slots[n.Output], n.Inputs.Select(i => slots[i]).ToArray(), KindOf(n))).ToArray();
-        OutputSlots = Outputs.Select(o => slots[o]).ToArray();
+        // Loops rather than LINQ into int arrays: generic code over value types is JIT-compiled in every fresh process.
+        var steps = new ScheduleStep[Nodes.Count];
+        for (int n = 0; n < steps.Length; n++)
+        {
+            var node = Nodes[n];
+            var ins = new int[node.Inputs.Count];
+            for (int i = 0; i < ins.Length; i++) ins[i] = slots[node.Inputs[i]];
+            steps[n] = new ScheduleStep(node, slots[node.Output], ins, KindOf(node));
+        }
+        Steps = steps;
+        var outputSlots = new int[Outputs.Count];
+        for (int o = 0; o < outputSlots.Length; o++) outputSlots[o] = slots[Outputs[o]];
+        OutputSlots = outputSlots;
         Shapes = new ShapePlan(this);
     }
 
