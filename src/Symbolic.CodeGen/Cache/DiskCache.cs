@@ -223,10 +223,18 @@ public sealed class DiskCache
 
     private static void Check(string kind, string key)
     {
-        if (string.IsNullOrEmpty(kind) || kind.Length > 16 || !kind.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9'))
+        if (string.IsNullOrEmpty(kind) || kind.Length > 16 || !AllAscii(kind, lowerOnly: true))
             throw new ArgumentException($"A cache kind is 1 to 16 lowercase letters or digits, not '{kind}'.", nameof(kind));
-        if (string.IsNullOrEmpty(key) || key.Length > 128 || !key.All(char.IsAsciiLetterOrDigit))
+        if (string.IsNullOrEmpty(key) || key.Length > 128 || !AllAscii(key, lowerOnly: false))
             throw new ArgumentException($"A cache key is 1 to 128 ASCII letters or digits (see KeyOf), not '{key}'.", nameof(key));
+    }
+
+    /// <summary>Every character an ASCII letter (lowercase only, where asked) or digit: a loop, not LINQ over chars, which a fresh process would JIT-compile.</summary>
+    private static bool AllAscii(string text, bool lowerOnly)
+    {
+        foreach (var c in text)
+            if (!(lowerOnly ? c is >= 'a' and <= 'z' or >= '0' and <= '9' : char.IsAsciiLetterOrDigit(c))) return false;
+        return true;
     }
 
     private bool Prepare()

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace Symbolic.CodeGen;
 
@@ -70,7 +69,9 @@ internal sealed class Sha256
         for (int i = 0; i < 8; i++) BinaryPrimitives.WriteUInt32BigEndian(digest[(4 * i)..], state[i]);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not AggressiveOptimization: a method so marked is left out of precompiled (ReadyToRun) images
+    // and JIT-compiled fully optimized in every process; without it, a precompiled library brings
+    // it ready, and a plain one starts it unoptimized and replaces its loop within the first blocks.
     private static void Compress(uint[] h, ReadOnlySpan<byte> blocks)
     {
         Span<uint> w = stackalloc uint[64];

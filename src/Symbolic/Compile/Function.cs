@@ -56,9 +56,12 @@ public sealed partial class Function : IDisposable
             : schedule.SharedInputs.Concat(updated).Distinct().OrderBy(s => s.Id).ToArray();
         var shared = schedule.SharedInputs;
         readOrder = shared.Distinct().OrderBy(s => s.Id).ToArray();
-        readSlot = shared.Select(s => Array.IndexOf(readOrder, s)).ToArray();
         publishOrder = updated.OrderBy(s => s.Id).ToArray();
-        publishResult = publishOrder.Select(s => outputCount + Array.IndexOf(updated, s)).ToArray();
+        // Loops rather than LINQ into int arrays: generic code over value types is JIT-compiled in every fresh process.
+        readSlot = new int[shared.Count];
+        for (int i = 0; i < readSlot.Length; i++) readSlot[i] = Array.IndexOf(readOrder, shared[i]);
+        publishResult = new int[publishOrder.Length];
+        for (int i = 0; i < publishResult.Length; i++) publishResult[i] = outputCount + Array.IndexOf(updated, publishOrder[i]);
         Kernels = program is not null
             ? Array.AsReadOnly(program.Rendered.Kernels.Select(k => new Kernel(k.Name, "csharp", k.Source)).ToArray())
             : Array.AsReadOnly(cuda!.Module.Kernels.Select(k => new Kernel(k.Name, "cuda", k.Source)).ToArray());
