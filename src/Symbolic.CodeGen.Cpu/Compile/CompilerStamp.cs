@@ -35,7 +35,7 @@ internal static class CompilerStamp
     public static string Value => Stamp.Value;
 
     /// <summary>The disk cache key of a program's source.</summary>
-    public static string KeyOf(string source) => DiskCache.KeyOf(Backend, Value, source);
+    public static string KeyOf(string source) => DiskCache.KeyOf(new[] { Backend, Value, source });
 
     /// <summary>
     /// A Roslyn assembly's identity without loading it (which would start Roslyn) or parsing its

@@ -239,10 +239,10 @@ public static class CSharpRenderer
         {
             if (called[kernel] is not { } r) continue;
             int n = r.Length - 3;
-            var args = new System.Text.StringBuilder();
-            for (int j = 0; j < n + 2; j++) args.Append($", s[at + {j + 1}]");
+            var args = new string[n + 2];
+            for (int j = 0; j < args.Length; j++) args[j] = $", s[at + {j + 1}]";
             var group = grouped ? $"G{kernel / KernelsPerClass}." : "";
-            w.Line($"case {kernel}: {group}{kernels[kernel].Name}(f{args}); at += {n + 3}; break;");
+            w.Line($"case {kernel}: {group}{kernels[kernel].Name}(f{string.Concat(args)}); at += {n + 3}; break;");
         }
         w.Line("default: throw new InvalidOperationException($\"No kernel {s[at]}.\");");
         w.Close();
@@ -263,19 +263,19 @@ public static class CSharpRenderer
     /// </summary>
     private static string FrameAdapter(Apply node, DType[] operands, bool reduce)
     {
-        var ps = new System.Text.StringBuilder();
-        var args = new System.Text.StringBuilder();
+        var ps = new List<string>();
+        var args = new List<string>();
         for (int j = 0; j < operands.Length; j++)
         {
-            ps.Append($", int i{j}");
-            args.Append($", ({Type(operands[j])}[])f.D[i{j}], f.O[i{j}], f.T[i{j}], f.S[i{j}]");
+            ps.Add($", int i{j}");
+            args.Add($", ({Type(operands[j])}[])f.D[i{j}], f.O[i{j}], f.T[i{j}], f.S[i{j}]");
         }
         if (reduce)
         {
-            ps.Append(", int ix");
-            args.Append(", f.S[ix]");
+            ps.Add(", int ix");
+            args.Add(", f.S[ix]");
         }
-        return $"internal static void {Placeholder}(Frame f, int k, int b{ps}) =>\n    {Placeholder}(f.Out<{Type(node.Output.DType)}>(k, b), f.S[k]{args});\n";
+        return $"internal static void {Placeholder}(Frame f, int k, int b{string.Concat(ps)}) =>\n    {Placeholder}(f.Out<{Type(node.Output.DType)}>(k, b), f.S[k]{string.Concat(args)});\n";
     }
 
     /// <summary>A slot's storage, typed: <c>(float[])f.D[3]</c>.</summary>
@@ -336,14 +336,15 @@ public static class CSharpRenderer
         var (node, k, ins) = (step.Node, step.Slot, step.Root.InputSlots);
         var w = new CodeWriter();
         var outType = Type(node.Output.DType);
-        var args = new System.Text.StringBuilder();
+        var parameters = new List<string>();
         if (step.Loop is { } loop)
         {
-            for (int j = 0; j < loop.Operands.Count; j++) args.Append($", {Type(loop.Operands[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}");
-            args.Append(", int[] shx");
+            for (int j = 0; j < loop.Operands.Count; j++) parameters.Add($", {Type(loop.Operands[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}");
+            parameters.Add(", int[] shx");
         }
         else
-            for (int j = 0; j < ins.Length; j++) args.Append($", {Type(node.Inputs[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}");
+            for (int j = 0; j < ins.Length; j++) parameters.Add($", {Type(node.Inputs[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}");
+        var args = string.Concat(parameters);
         string of;
         if (step.Members.Count > 1) of = $" of {CommentText(FusedKernel.Describe(step.Loop!, j => $"a{j}"))}";
         else
