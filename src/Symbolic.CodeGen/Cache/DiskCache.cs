@@ -123,7 +123,7 @@ public sealed class DiskCache
         }
         Span<byte> digest = stackalloc byte[32];
         hash.Finish(digest);
-        return Convert.ToHexString(digest);
+        return Sha256.ToHex(digest);
     }
 
     /// <summary>The file that holds (or would hold) an entry.</summary>
@@ -239,7 +239,8 @@ public sealed class DiskCache
 
     private bool Prepare()
     {
-        var probe = Path.Combine(Directory, $".probe.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        // A random name without a Guid, whose formatting a fresh process would JIT-compile first.
+        var probe = Path.Combine(Directory, $".probe.{Environment.ProcessId}.{Random.Shared.NextInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture)}.tmp");
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
