@@ -43,7 +43,7 @@ internal static class StructuralKernel
             int rank = node.Inputs[j].NDim;
             w.Line($"var c{j} = new {Type(outDType)}[Rt.Size(sh{j})];");
             w.Line($"int q{j} = 0;");
-            var p = LoopNest.Open(w, "i", Dims($"sh{j}", rank), [new Cursor("p", $"o{j}", Dims($"t{j}", rank))]);
+            var p = LoopNest.Open(w, "i", Dims($"sh{j}", rank), new[] { new Cursor("p", $"o{j}", Dims($"t{j}", rank)) });
             w.Line($"c{j}[q{j}++] = {Convert($"a{j}[{p[0]}]", from, outDType)};");
             LoopNest.Close(w, rank);
             (a[j], o[j], t[j]) = ($"c{j}", "0", $"Rt.Contiguous(sh{j})");
@@ -67,7 +67,7 @@ internal static class StructuralKernel
         for (int j = 1; j <= n; j++) idx[j - 1] = new Cursor($"p{j}", $"o{j}", Dims($"s{j}", b));
         var at = LoopNest.Open(w, "i", Dims("sh", b), idx);
         string q = ReadIndices(w, node, firstIndex: 1, n, at);
-        var inner = LoopNest.Open(w, "j", Dims("sh0", n, rest), [new Cursor("r", $"o0 + {q}", Dims("t0", n, rest))]);
+        var inner = LoopNest.Open(w, "j", Dims("sh0", n, rest), new[] { new Cursor("r", $"o0 + {q}", Dims("t0", n, rest)) });
         w.Line($"y[k++] = a0[{inner[0]}];");
         LoopNest.Close(w, rest);
         LoopNest.Close(w, b);
@@ -93,10 +93,11 @@ internal static class StructuralKernel
         var at = LoopNest.Open(w, "i", Dims("sh1", b), cursors);
         string q = ReadIndices(w, node, firstIndex: 2, n, at.Skip(1).ToArray());
         var inner = LoopNest.Open(w, "j", Dims("sh", n, rest),
-        [
+        new[]
+        {
             new Cursor("r", q, Dims("ys", n, rest)),
             new Cursor("u", at[0], Dims("t1", b, rest)),
-        ]);
+        });
         w.Line(dt == DType.Bool ? $"y[{inner[0]}] |= a1[{inner[1]}];" : $"y[{inner[0]}] += a1[{inner[1]}];");
         LoopNest.Close(w, rest);
         LoopNest.Close(w, b);
@@ -134,10 +135,11 @@ internal static class StructuralKernel
         w.Line("int[] ys = Rt.Contiguous(sh);");
         var (start, kept) = Slicing.Layout(op.Entries, x.NDim, "sh", "ys");
         var p = LoopNest.Open(w, "i", Dims("sh1", g.NDim),
-        [
+        new[]
+        {
             new Cursor("q", start, kept.Select(d => $"ys[{d}]").ToArray()),
             new Cursor("p", "o1", Dims("t1", g.NDim)),
-        ]);
+        });
         w.Line($"y[{p[0]}] = a1[{p[1]}];");
         LoopNest.Close(w, g.NDim);
     }
@@ -152,10 +154,11 @@ internal static class StructuralKernel
         {
             w.Line("{");
             var p = LoopNest.Open(w, "i", Dims($"sh{j}", rank),
-            [
+            new[]
+            {
                 new Cursor("q", $"at * ys[{axis}]", Dims("ys", rank)),
                 new Cursor("p", $"o{j}", Dims($"t{j}", rank)),
-            ]);
+            });
             w.Line($"y[{p[0]}] = a{j}[{p[1]}];");
             LoopNest.Close(w, rank);
             w.Line("}");

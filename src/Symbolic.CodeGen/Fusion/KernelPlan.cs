@@ -194,8 +194,8 @@ public sealed class KernelPlan
             if (rowMember[s]) continue;
             switch (step.Kind)
             {
-                case StepKind.View: plan.Add(new PlanStep(PlanKind.View, step, [step], null)); break;
-                case StepKind.Loop: plan.Add(new PlanStep(PlanKind.Loop, step, [step], null)); break;
+                case StepKind.View: plan.Add(new PlanStep(PlanKind.View, step, new[] { step }, null)); break;
+                case StepKind.Loop: plan.Add(new PlanStep(PlanKind.Loop, step, new[] { step }, null)); break;
                 case StepKind.Kernel when group[s] == s:
                 {
                     var ms = StepsAt(steps, members[s]!, null);
@@ -212,7 +212,7 @@ public sealed class KernelPlan
                     break;
                 }
                 case StepKind.Kernel when group[s] < 0:
-                    plan.Add(new PlanStep(PlanKind.Node, step, [step], null));
+                    plan.Add(new PlanStep(PlanKind.Node, step, new[] { step }, null));
                     break;
             }
         }

@@ -39,7 +39,10 @@ public sealed class Schedule
             throw new ArgumentException(
                 $"The outputs depend on {string.Join(", ", missing.Select(Op.Describe))}, which {(missing.Count == 1 ? "is" : "are")} not among the inputs. Add {(missing.Count == 1 ? "it" : "them")} to the inputs (or make {(missing.Count == 1 ? "it a shared variable" : "them shared variables")}).");
         var shared = leaves.OfType<SharedVariable>().Where(s => !inputSet.Contains(s)).ToList();
-        Inputs = [.. inputs, .. shared];
+        var all = new Variable[inputs.Count + shared.Count];
+        for (int i = 0; i < inputs.Count; i++) all[i] = inputs[i];
+        for (int i = 0; i < shared.Count; i++) all[inputs.Count + i] = shared[i];
+        Inputs = all;
         ExplicitInputCount = inputs.Count;
         SharedInputs = shared;
         foreach (var v in Inputs) Add(v);

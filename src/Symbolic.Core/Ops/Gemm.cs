@@ -25,7 +25,7 @@ public sealed class Gemm : Op
         var product = Dot.Instance.InferType([a, b]);
         if (c.NDim > 2 || c.DType != a.DType)
             throw new ArgumentException($"Gemm: {Describe(c)} must be a {a.DType.ShortName()} tensor of rank 2 or less.");
-        var shape = Elemwise.StaticBroadcast([Variable.Input(product, null), c], "gemm");
+        var shape = Elemwise.StaticBroadcast(new[] { Variable.Input(product, null), c }, "gemm");
         // A loop, not LINQ over int?: generic code over value types is JIT-compiled in every fresh process.
         bool broadcasts = false;
         for (int i = 0; i < shape.Length; i++)
