@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Reflection.Emit;
+using System.Runtime;
 using System.Text.Json;
 
 namespace Symbolic.Bench;
@@ -37,7 +39,15 @@ public static class CompileTimes
     public static void Child()
     {
         var seed = TrainingStep.Seed();
+        // The JIT's share of the first compile: this thread's methods compiled and their time (in a
+        // fresh process almost all of the first compile is JIT; see the ReadyToRun row).
+        JitMark("first_compile_start");
+        long jitCount = JitInfo.GetCompiledMethodCount(currentThread: true);
+        var jitTime = JitInfo.GetCompilationTime(currentThread: true);
         double first = Measure.Once(() => seed.Compile());
+        long firstJitMethods = JitInfo.GetCompiledMethodCount(currentThread: true) - jitCount;
+        double firstJitMs = (JitInfo.GetCompilationTime(currentThread: true) - jitTime).TotalMilliseconds;
+        JitMark("first_compile_end");
         // New graphs right after the first compile (tanh hidden layers), then, after eight more
         // compiles, new graphs of the same sizes (relu hidden layers) once Roslyn is warm: Roslyn's
         // own code runs unoptimized until the runtime's tiered compilation has seen it called often.
@@ -69,20 +79,42 @@ public static class CompileTimes
             ["new_ms"] = Measure.Median(news),
             ["warm_new_ms"] = Measure.Median(warm),
             ["same_ms"] = Measure.Median(sames),
+            ["first_jit_methods"] = firstJitMethods,
+            ["first_jit_ms"] = firstJitMs,
         }));
     }
 
-    /// <summary>Runs the child twice over one fresh <c>SYMBOLIC_CACHE_DIR</c> and adds the rows.</summary>
+    /// <summary>
+    /// With <c>SYMBOLIC_BENCH_JIT_MARKS=1</c>, compiles and calls an empty dynamic method named
+    /// <paramref name="name"/>: a dynamic method is always JIT-compiled, so it marks the place in
+    /// the runtime's list of compiled methods (<c>DOTNET_JitStdOutFile</c>) where the first compile
+    /// starts and ends, whether the bench itself is precompiled or not.
+    /// </summary>
+    private static void JitMark(string name)
+    {
+        if (Environment.GetEnvironmentVariable("SYMBOLIC_BENCH_JIT_MARKS") != "1") return;
+        var mark = new DynamicMethod(name, null, null);
+        mark.GetILGenerator().Emit(OpCodes.Ret);
+        mark.Invoke(null, null);
+    }
+
+    /// <summary>How many child runs over a warm disk cache the fresh-process rows take the median of.</summary>
+    private const int WarmRuns = 3;
+
+    /// <summary>
+    /// Runs the child over one fresh <c>SYMBOLIC_CACHE_DIR</c>, once to fill it and
+    /// <see cref="WarmRuns"/> times more, and adds the rows; then the same with this runner published
+    /// ReadyToRun (<see cref="ReadyToRunChild"/>), over a cache of its own.
+    /// </summary>
     public static void Report(ReportTable table)
     {
         const string section = "compile";
-        var dir = Path.Combine(Path.GetTempPath(), "symbolic-bench-cache-" + Guid.NewGuid().ToString("N")[..12]);
+        var dir = NewCacheDir();
         try
         {
-            Directory.CreateDirectory(dir);
             var env = new Dictionary<string, string> { ["SYMBOLIC_CACHE_DIR"] = dir };
             var cold = Parse(ChildProcess.Self(["compile-child"], env, 240));
-            var warm = Parse(ChildProcess.Self(["compile-child"], env, 240));
+            var warm = WarmChildren(() => ChildProcess.Self(["compile-child"], env, 240));
             if (cold.Values is { } c)
             {
                 table.Add(section, new ReportRow("first compile in a process (seed step, empty disk cache)", ReportTable.Ms(c["first_ms"]),
@@ -95,15 +127,78 @@ public static class CompileTimes
             }
             else table.Note($"compile times: the child process failed: {cold.Why}");
             if (warm.Values is { } w)
-                table.Add(section, new ReportRow("fresh process, warm disk cache (seed step, 2nd child run)", ReportTable.Ms(w["first_ms"]),
-                    cold.Values is { } c2 ? $"1st run: {ReportTable.Ms(c2["first_ms"])}" : "",
+                table.Add(section, new ReportRow($"fresh process, warm disk cache (seed step; median of {WarmRuns} child runs after the first), plain `dotnet` build",
+                    ReportTable.Ms(w["first_ms"]),
+                    (cold.Values is { } c2 ? $"1st run: {ReportTable.Ms(c2["first_ms"])}; " : "") + JitText(w),
                     cold.Values is { } c3 ? ReportTable.X(w["first_ms"] / c3["first_ms"]) : "", "< 100 ms", w["first_ms"] < 100));
             else table.Note($"compile times, warm disk cache: the child process failed: {warm.Why}");
+            ReadyToRunRow(table, section, warm.Values);
         }
         finally
         {
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            DeleteCacheDir(dir);
         }
+    }
+
+    /// <summary>The fresh-process row again, with this runner published ReadyToRun: the library's code precompiled, as an application that cares about start-up ships.</summary>
+    private static void ReadyToRunRow(ReportTable table, string section, Dictionary<string, double>? plain)
+    {
+        if (ReadyToRunChild.Ensure(out var why) is not { } child)
+        {
+            table.Note($"compile times, ReadyToRun child: none: {why}");
+            return;
+        }
+        var dir = NewCacheDir();
+        try
+        {
+            var env = new Dictionary<string, string> { ["SYMBOLIC_CACHE_DIR"] = dir };
+            ChildResult Run() => ChildProcess.Run(child.File, [.. child.Prefix, "compile-child"], env, 240);
+            // Its own cache: the disk cache key holds Roslyn's file size, which ReadyToRun changes.
+            var fill = Parse(Run());
+            var warm = fill.Values is null ? fill : WarmChildren(Run);
+            if (warm.Values is { } w)
+                table.Add(section, new ReportRow($"fresh process, warm disk cache (seed step; median of {WarmRuns} child runs after the first), ReadyToRun-published child (`dotnet publish -p:PublishReadyToRun=true`)",
+                    ReportTable.Ms(w["first_ms"]), JitText(w),
+                    plain is not null ? ReportTable.X(w["first_ms"] / plain["first_ms"]) + " of plain" : "", "< 100 ms", w["first_ms"] < 100));
+            else table.Note($"compile times, ReadyToRun child: the child process failed: {warm.Why}");
+        }
+        finally
+        {
+            DeleteCacheDir(dir);
+        }
+    }
+
+    /// <summary><see cref="WarmRuns"/> child runs; per figure, the median over the runs.</summary>
+    private static (Dictionary<string, double>? Values, string Why) WarmChildren(Func<ChildResult> run)
+    {
+        var runs = new List<Dictionary<string, double>>();
+        for (int i = 0; i < WarmRuns; i++)
+        {
+            var r = Parse(run());
+            if (r.Values is null) return r;
+            runs.Add(r.Values);
+        }
+        var median = new Dictionary<string, double>();
+        foreach (var key in runs[0].Keys)
+            median[key] = Measure.Median(runs.Select(r => r.TryGetValue(key, out var v) ? v : double.NaN).ToList());
+        return (median, "");
+    }
+
+    private static string JitText(Dictionary<string, double> values) =>
+        values.TryGetValue("first_jit_methods", out var n) && values.TryGetValue("first_jit_ms", out var ms)
+            ? ReportTable.F("{0:F0} methods JIT-compiled in {1}", n, ReportTable.Ms(ms))
+            : "";
+
+    private static string NewCacheDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "symbolic-bench-cache-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private static void DeleteCacheDir(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     private static (Dictionary<string, double>? Values, string Why) Parse(ChildResult r)

@@ -36,7 +36,7 @@ internal sealed class LoadedProgram
         {
             using var stream = new MemoryStream(image, writable: false);
             var assembly = context.LoadFromStream(stream);
-            var type = assembly.GetType(TypeName)
+            var type = ProgramClass(assembly)
                 ?? throw new InvalidOperationException($"The compiled program has no class {TypeName}.");
             var run = type.GetMethod(EntryName, BindingFlags.Public | BindingFlags.Static)
                 ?? throw new InvalidOperationException($"The compiled program has no public static {TypeName}.{EntryName}.");
@@ -47,6 +47,17 @@ internal sealed class LoadedProgram
             context.Unload();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The program's class, found among the public types by full name: <c>Assembly.GetType(string)</c>
+    /// would parse the name, whose parser a fresh process JIT-compiles first.
+    /// </summary>
+    private static Type? ProgramClass(Assembly assembly)
+    {
+        foreach (var type in assembly.GetExportedTypes())
+            if (type.FullName == TypeName) return type;
+        return null;
     }
 
     /// <summary>Lets the load context go (once); code still referenced stays alive until it is not.</summary>

@@ -35,7 +35,7 @@ public static class RoslynCompiler
     internal static ProgramCache Current => Scoped.Value ?? Shared.Value;
 
     /// <summary>The SHA-256 of the source's UTF-8, in hex: the program's name in memory.</summary>
-    public static string Hash(string source) => Convert.ToHexString(Sha256.Hash(Encoding.UTF8.GetBytes(source)));
+    public static string Hash(string source) => Sha256.ToHex(Sha256.Hash(Encoding.UTF8.GetBytes(source)));
 
     /// <summary>True when a program with this source is loaded (or being built) in this process's memory cache.</summary>
     public static bool IsCached(string source) => Current.Contains(source);

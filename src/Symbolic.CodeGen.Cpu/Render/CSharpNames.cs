@@ -24,13 +24,22 @@ internal static class CSharpNames
     }
 
     /// <summary>Text safe inside a <c>//</c> comment: every character C# could read as a line break (or any other control character) becomes '?'.</summary>
-    public static string CommentText(string text) =>
-        new(text.Select(c => char.IsControl(c) || c is '\u0085' or '\u2028' or '\u2029' ? '?' : c).ToArray());
+    public static string CommentText(string text)
+    {
+        // A loop, not LINQ over chars: generic code over a value type is JIT-compiled in every fresh process.
+        var chars = text.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+            if (char.IsControl(chars[i]) || chars[i] is '\u0085' or '\u2028' or '\u2029') chars[i] = '?';
+        return new string(chars);
+    }
 
     /// <summary>An identifier-safe form of an op name, for kernel names.</summary>
     public static string Ident(string opName)
     {
-        var chars = opName.TakeWhile(c => c != '{').Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray();
+        int end = opName.IndexOf('{');
+        var chars = (end < 0 ? opName : opName[..end]).ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+            if (!char.IsAsciiLetterOrDigit(chars[i])) chars[i] = '_';
         return new string(chars);
     }
 }

@@ -63,15 +63,15 @@ public static class CSharpRenderer
         CodeWriter? part = null;
         // Kernel calls in a row are kept back, and spelled as a table that Steps walks where there
         // are enough of them (a table's rows cost Roslyn far less than as many calls to bind).
-        var pending = new List<(string Comment, string Invoke, int[] Row)>();
-        var tables = new List<List<(string Comment, int[] Row)>>();
+        var pending = new List<Call>();
+        var tables = new List<List<Call>>();
         void Flush()
         {
             if (pending.Count == 0) return;
             if (!instrument && pending.Count >= TableRows)
             {
                 part!.Line($"Steps(f, S{tables.Count});");
-                tables.Add(pending.Select(c => (c.Comment, c.Row)).ToList());
+                tables.Add([.. pending]);
             }
             else
                 foreach (var c in pending)
@@ -96,17 +96,22 @@ public static class CSharpRenderer
             {
                 case PlanKind.View:
                     Flush();
-                    part!.Line($"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})");
+                    part!.Line($"// n{k} = {CommentText(node.Op.Name)}({SlotNames(ins)})");
                     RenderView(part, node, k, ins);
                     break;
                 case PlanKind.Loop:
                 {
                     Flush();
-                    part!.Line($"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})");
-                    var captured = ins.Skip(1).ToArray();
-                    var arrays = string.Join(", ", captured.Select(i => $"Rt.Dense({Data(s, i)}, f.O[{i}], f.T[{i}], f.S[{i}])"));
-                    var shapes = string.Join(", ", captured.Select(i => $"f.S[{i}]"));
-                    part.Line($"f.Bind({k}, f.Maps[{maps.Count}].Run<{Type(node.Output.DType)}>(f.S[{k}], new System.Array[] {{ {arrays} }}, new int[][] {{ {shapes} }}));");
+                    part!.Line($"// n{k} = {CommentText(node.Op.Name)}({SlotNames(ins)})");
+                    var arrays = new string[ins.Length - 1];
+                    var shapes = new string[ins.Length - 1];
+                    for (int c = 1; c < ins.Length; c++)
+                    {
+                        int i = ins[c];
+                        arrays[c - 1] = $"Rt.Dense({Data(s, i)}, f.O[{i}], f.T[{i}], f.S[{i}])";
+                        shapes[c - 1] = $"f.S[{i}]";
+                    }
+                    part.Line($"f.Bind({k}, f.Maps[{maps.Count}].Run<{Type(node.Output.DType)}>(f.S[{k}], new System.Array[] {{ {string.Join(", ", arrays)} }}, new int[][] {{ {string.Join(", ", shapes)} }}));");
                     maps.Add(node);
                     break;
                 }
@@ -114,7 +119,7 @@ public static class CSharpRenderer
                 {
                     // Kernels are spelled without slots, so steps that compute alike (the layers of
                     // a network, the links of a chain) share one method.
-                    var reads = step.Loop is { } loop ? loop.Operands.Select(o => o.Slot).ToArray() : step.Row is { } row ? row.Operands.ToArray() : ins;
+                    var reads = step.Loop is { } || step.Row is { } ? ToArray(step.Reads) : ins;
                     string text;
                     if (step.Kind == PlanKind.Fused)
                     {
@@ -124,7 +129,7 @@ public static class CSharpRenderer
                     }
                     else
                         text = (step.Row is { } r ? RowStepKernel.Render(Placeholder, step, r) : RenderKernel(Placeholder, step))
-                            + FrameAdapter(node, reads.Select(i => s.Slots[i].DType).ToArray(), node.Op is Reduce);
+                            + FrameAdapter(node, DTypesOf(s, reads), node.Op is Reduce);
                     if (!byText.TryGetValue(text, out var name))
                     {
                         name = $"K{kernels.Count}_{(step.Row is { } rn ? (rn.Form == RowForm.LogSoftmax ? "log_softmax" : "log_softmax_grad") : Ident(node.Op.Name))}";
@@ -138,14 +143,18 @@ public static class CSharpRenderer
                     var comment = step.Kind == PlanKind.Fused
                         ? $"// n{k} = {CommentText(FusedKernel.Describe(step))}"
                         : step.Row is { } rs ? $"// n{k} = {RowStepKernel.Describe(rs, i => "n" + i)}"
-                        : $"// n{k} = {CommentText(node.Op.Name)}({string.Join(", ", ins.Select(i => "n" + i))})";
+                        : $"// n{k} = {CommentText(node.Op.Name)}({SlotNames(ins)})";
                     int group = indexOf[name] / KernelsPerClass;
                     var storage = buffers.Storage[k] == StorageKind.Pooled ? buffers.BufferOf[k] : -1;
-                    var slots = reads.Append(node.Op is Reduce ? ins[0] : -1).Where(i => i >= 0).ToArray();
-                    var invoke = $"{name}(f, {k}, {storage}{string.Concat(slots.Select(i => $", {i}"))});";
+                    // The row: kernel, slot, buffer, then the slots read (and a reduction's input, for its shape).
+                    int extra = node.Op is Reduce && ins[0] >= 0 ? 1 : 0;
+                    var tableRow = new int[3 + reads.Length + extra];
+                    (tableRow[0], tableRow[1], tableRow[2]) = (indexOf[name], k, storage);
+                    Array.Copy(reads, 0, tableRow, 3, reads.Length);
+                    if (extra == 1) tableRow[^1] = ins[0];
+                    var invoke = $"{name}(f, {k}, {storage}{ArgList(tableRow, 3)});";
                     invoke = $"{GroupMark}{group}.{invoke}";
-                    pending.Add((comment, instrument ? $"{{ long t = f.I!.Start(); {invoke} f.I.Done(f, {call}, {k}, t); }}" : invoke,
-                        [indexOf[name], k, storage, .. slots]));
+                    pending.Add(new Call(comment, instrument ? $"{{ long t = f.I!.Start(); {invoke} f.I.Done(f, {call}, {k}, t); }}" : invoke, tableRow));
                     break;
                 }
             }
@@ -217,7 +226,7 @@ public static class CSharpRenderer
     /// the slot it writes, its pooled buffer or -1, then the slots it reads) and <c>Steps</c>, which
     /// walks one, calling each row's kernel.
     /// </summary>
-    private static void WriteTables(CodeWriter w, List<List<(string Comment, int[] Row)>> tables, List<RenderedKernel> kernels, bool grouped)
+    private static void WriteTables(CodeWriter w, List<List<Call>> tables, List<RenderedKernel> kernels, bool grouped)
     {
         w.Line();
         w.Line("// A table of kernel calls: per row the kernel's number, the slot it writes, its pooled buffer (-1: an array of its own), then the slots it reads.");
@@ -225,12 +234,19 @@ public static class CSharpRenderer
         w.Open("for (int at = 0; at < s.Length;)");
         w.Open("switch (s[at])");
         // A case per kernel the tables call; a row's length says how many slots it reads.
-        var called = tables.SelectMany(t => t).Select(c => c.Row).DistinctBy(r => r[0]).OrderBy(r => r[0]);
-        foreach (var (kernel, n) in called.Select(r => (r[0], r.Length - 3)))
+        // The first row of each kernel called, in kernel order.
+        var called = new int[]?[kernels.Count];
+        foreach (var table in tables)
+            foreach (var c in table)
+                called[c.Row[0]] ??= c.Row;
+        for (int kernel = 0; kernel < called.Length; kernel++)
         {
-            var args = string.Concat(Enumerable.Range(0, n + 2).Select(j => $", s[at + {j + 1}]"));
+            if (called[kernel] is not { } r) continue;
+            int n = r.Length - 3;
+            var args = new string[n + 2];
+            for (int j = 0; j < args.Length; j++) args[j] = $", s[at + {j + 1}]";
             var group = grouped ? $"G{kernel / KernelsPerClass}." : "";
-            w.Line($"case {kernel}: {group}{kernels[kernel].Name}(f{args}); at += {n + 3}; break;");
+            w.Line($"case {kernel}: {group}{kernels[kernel].Name}(f{string.Concat(args)}); at += {n + 3}; break;");
         }
         w.Line("default: throw new InvalidOperationException($\"No kernel {s[at]}.\");");
         w.Close();
@@ -240,7 +256,7 @@ public static class CSharpRenderer
         {
             w.Line();
             w.Open($"static readonly int[] S{t} =");
-            foreach (var (comment, row) in tables[t]) w.Line($"{string.Join(", ", row)}, {comment}");
+            foreach (var c in tables[t]) w.Line($"{ArgList(c.Row, 0)[2..]}, {c.Comment}");
             w.Close(";");
         }
     }
@@ -251,9 +267,19 @@ public static class CSharpRenderer
     /// </summary>
     private static string FrameAdapter(Apply node, DType[] operands, bool reduce)
     {
-        var ps = string.Concat(operands.Select((_, j) => $", int i{j}")) + (reduce ? ", int ix" : "");
-        var args = string.Concat(operands.Select((t, j) => $", ({Type(t)}[])f.D[i{j}], f.O[i{j}], f.T[i{j}], f.S[i{j}]")) + (reduce ? ", f.S[ix]" : "");
-        return $"internal static void {Placeholder}(Frame f, int k, int b{ps}) =>\n    {Placeholder}(f.Out<{Type(node.Output.DType)}>(k, b), f.S[k]{args});\n";
+        var ps = new List<string>();
+        var args = new List<string>();
+        for (int j = 0; j < operands.Length; j++)
+        {
+            ps.Add($", int i{j}");
+            args.Add($", ({Type(operands[j])}[])f.D[i{j}], f.O[i{j}], f.T[i{j}], f.S[i{j}]");
+        }
+        if (reduce)
+        {
+            ps.Add(", int ix");
+            args.Add(", f.S[ix]");
+        }
+        return $"internal static void {Placeholder}(Frame f, int k, int b{string.Concat(ps)}) =>\n    {Placeholder}(f.Out<{Type(node.Output.DType)}>(k, b), f.S[k]{string.Concat(args)});\n";
     }
 
     /// <summary>A slot's storage, typed: <c>(float[])f.D[3]</c>.</summary>
@@ -265,20 +291,31 @@ public static class CSharpRenderer
         switch (node.Op)
         {
             case DimShuffle ds:
-                run.Line($"f.View({k}, {i}, f.O[{i}], {IntArray(ds.Pattern.Select(p => p < 0 ? "0" : $"f.T[{i}][{p}]"))});");
+            {
+                var strides = new List<string>();
+                for (int d = 0; d < ds.Pattern.Count; d++)
+                {
+                    int p = ds.Pattern[d];
+                    strides.Add(p < 0 ? "0" : $"f.T[{i}][{p}]");
+                }
+                run.Line($"f.View({k}, {i}, f.O[{i}], {IntArray(strides)});");
                 break;
+            }
             case StopGradient:
                 run.Line($"f.View({k}, {i}, f.O[{i}], f.T[{i}]);");
                 break;
             case Subtensor st:
             {
                 var (offset, kept) = Slicing.Layout(st.Entries, node.Inputs[0].NDim, $"f.S[{i}]", $"f.T[{i}]");
-                run.Line($"f.View({k}, {i}, f.O[{i}] + {offset}, {IntArray(kept.Select(d => $"f.T[{i}][{d}]"))});");
+                var strides = new List<string>();
+                foreach (var d in kept) strides.Add($"f.T[{i}][{d}]");
+                run.Line($"f.View({k}, {i}, f.O[{i}] + {offset}, {IntArray(strides)});");
                 break;
             }
             case SplitPart sp:
             {
-                var before = ins.Skip(1).Take(sp.Part).Select(j => $"f.S[{j}][{sp.Axis}]").Prepend("0");
+                var before = new List<string> { "0" };
+                for (int j = 1; j <= sp.Part && j < ins.Length; j++) before.Add($"f.S[{ins[j]}][{sp.Axis}]");
                 run.Line($"f.View({k}, {i}, f.O[{i}] + ({string.Join(" + ", before)}) * f.T[{i}][{sp.Axis}], f.T[{i}]);");
                 break;
             }
@@ -303,10 +340,23 @@ public static class CSharpRenderer
         var (node, k, ins) = (step.Node, step.Slot, step.Root.InputSlots);
         var w = new CodeWriter();
         var outType = Type(node.Output.DType);
-        var args = step.Loop is { } loop
-            ? string.Concat(loop.Operands.Select((o, j) => $", {Type(o.DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}")) + ", int[] shx"
-            : string.Concat(ins.Select((_, j) => $", {Type(node.Inputs[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}"));
-        var of = step.Members.Count > 1 ? $" of {CommentText(FusedKernel.Describe(step.Loop!, j => $"a{j}"))}" : $"({string.Join(", ", ins.Select((_, j) => "a" + j))})";
+        var parameters = new List<string>();
+        if (step.Loop is { } loop)
+        {
+            for (int j = 0; j < loop.Operands.Count; j++) parameters.Add($", {Type(loop.Operands[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}");
+            parameters.Add(", int[] shx");
+        }
+        else
+            for (int j = 0; j < ins.Length; j++) parameters.Add($", {Type(node.Inputs[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}");
+        var args = string.Concat(parameters);
+        string of;
+        if (step.Members.Count > 1) of = $" of {CommentText(FusedKernel.Describe(step.Loop!, j => $"a{j}"))}";
+        else
+        {
+            var names = new string[ins.Length];
+            for (int j = 0; j < names.Length; j++) names[j] = "a" + j;
+            of = $"({string.Join(", ", names)})";
+        }
         w.Line($"// y = {CommentText(node.Op.Name)}{of}: {node.Output.DType.ShortName()}, rank {node.Output.NDim}");
         w.Open($"internal static void {name}({outType}[] y, int[] sh{args})");
         string helpers = "";
@@ -321,4 +371,40 @@ public static class CSharpRenderer
     }
 
     internal static string Literal(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    // Small loops in place of LINQ over ints: generic code over value types is JIT-compiled in every
+    // fresh process, even with the library precompiled (ReadyToRun), since no image holds it.
+
+    /// <summary>Slots as a comment spells them: <c>n3, n7</c>.</summary>
+    private static string SlotNames(int[] slots)
+    {
+        var names = new string[slots.Length];
+        for (int i = 0; i < names.Length; i++) names[i] = "n" + slots[i];
+        return string.Join(", ", names);
+    }
+
+    /// <summary><c>, a, b, c</c> for the elements from <paramref name="from"/> on.</summary>
+    private static string ArgList(int[] items, int from)
+    {
+        var b = new System.Text.StringBuilder();
+        for (int i = from; i < items.Length; i++) b.Append(", ").Append(items[i]);
+        return b.ToString();
+    }
+
+    private static int[] ToArray(IReadOnlyList<int> items)
+    {
+        var a = new int[items.Count];
+        for (int i = 0; i < a.Length; i++) a[i] = items[i];
+        return a;
+    }
+
+    private static DType[] DTypesOf(Schedule s, int[] slots)
+    {
+        var types = new DType[slots.Length];
+        for (int i = 0; i < types.Length; i++) types[i] = s.Slots[slots[i]].DType;
+        return types;
+    }
+
+    /// <summary>A kernel call kept back for a table: its comment, its call as a statement, its table row.</summary>
+    private sealed record Call(string Comment, string Invoke, int[] Row);
 }

@@ -43,7 +43,7 @@ internal static class StructuralKernel
             int rank = node.Inputs[j].NDim;
             w.Line($"var c{j} = new {Type(outDType)}[Rt.Size(sh{j})];");
             w.Line($"int q{j} = 0;");
-            var p = LoopNest.Open(w, "i", Dims($"sh{j}", rank), [new Cursor("p", $"o{j}", Dims($"t{j}", rank))]);
+            var p = LoopNest.Open(w, "i", Dims($"sh{j}", rank), new[] { new Cursor("p", $"o{j}", Dims($"t{j}", rank)) });
             w.Line($"c{j}[q{j}++] = {Convert($"a{j}[{p[0]}]", from, outDType)};");
             LoopNest.Close(w, rank);
             (a[j], o[j], t[j]) = ($"c{j}", "0", $"Rt.Contiguous(sh{j})");
@@ -63,11 +63,11 @@ internal static class StructuralKernel
         int rest = x.NDim - n;
         IndexSetup(w, node, firstIndex: 1, n, b, "sh0", "t0");
         w.Line("int k = 0;");
-        var idx = Enumerable.Range(1, n).Select(j => new Cursor($"p{j}", $"o{j}", Dims($"s{j}", b))).ToArray();
+        var idx = new Cursor[n];
+        for (int j = 1; j <= n; j++) idx[j - 1] = new Cursor($"p{j}", $"o{j}", Dims($"s{j}", b));
         var at = LoopNest.Open(w, "i", Dims("sh", b), idx);
         string q = ReadIndices(w, node, firstIndex: 1, n, at);
-        var inner = LoopNest.Open(w, "j", Enumerable.Range(n, rest).Select(d => $"sh0[{d}]").ToArray(),
-            [new Cursor("r", $"o0 + {q}", Enumerable.Range(n, rest).Select(d => $"t0[{d}]").ToArray())]);
+        var inner = LoopNest.Open(w, "j", Dims("sh0", n, rest), new[] { new Cursor("r", $"o0 + {q}", Dims("t0", n, rest)) });
         w.Line($"y[k++] = a0[{inner[0]}];");
         LoopNest.Close(w, rest);
         LoopNest.Close(w, b);
@@ -87,15 +87,17 @@ internal static class StructuralKernel
         w.Line("Array.Clear(y, 0, Rt.Size(sh));");
         w.Line("int[] ys = Rt.Contiguous(sh);");
         IndexSetup(w, node, firstIndex: 2, n, b, "sh", "ys");
-        var cursors = Enumerable.Range(2, n).Select(j => new Cursor($"p{j}", $"o{j}", Dims($"s{j}", b)))
-            .Prepend(new Cursor("g", "o1", Enumerable.Range(0, b).Select(d => $"t1[{d}]").ToArray())).ToArray();
+        var cursors = new Cursor[n + 1];
+        cursors[0] = new Cursor("g", "o1", Dims("t1", b));
+        for (int j = 2; j < n + 2; j++) cursors[j - 1] = new Cursor($"p{j}", $"o{j}", Dims($"s{j}", b));
         var at = LoopNest.Open(w, "i", Dims("sh1", b), cursors);
         string q = ReadIndices(w, node, firstIndex: 2, n, at.Skip(1).ToArray());
-        var inner = LoopNest.Open(w, "j", Enumerable.Range(n, rest).Select(d => $"sh[{d}]").ToArray(),
-        [
-            new Cursor("r", q, Enumerable.Range(n, rest).Select(d => $"ys[{d}]").ToArray()),
-            new Cursor("u", at[0], Enumerable.Range(b, rest).Select(d => $"t1[{d}]").ToArray()),
-        ]);
+        var inner = LoopNest.Open(w, "j", Dims("sh", n, rest),
+        new[]
+        {
+            new Cursor("r", q, Dims("ys", n, rest)),
+            new Cursor("u", at[0], Dims("t1", b, rest)),
+        });
         w.Line(dt == DType.Bool ? $"y[{inner[0]}] |= a1[{inner[1]}];" : $"y[{inner[0]}] += a1[{inner[1]}];");
         LoopNest.Close(w, rest);
         LoopNest.Close(w, b);
@@ -118,7 +120,10 @@ internal static class StructuralKernel
             w.Line($"long w{a} = v{a} < 0 ? v{a} + x{a} : v{a};");
             w.Line($"if ((ulong)w{a} >= (ulong)x{a}) throw new IndexOutOfRangeException(\"Take: index \" + v{a} + \" is out of range for dimension {a}, whose size is \" + x{a} + \".\");");
         }
-        return n == 0 ? "0" : string.Join(" + ", Enumerable.Range(0, n).Select(a => $"(int)w{a} * xs{a}"));
+        if (n == 0) return "0";
+        var terms = new string[n];
+        for (int a = 0; a < n; a++) terms[a] = $"(int)w{a} * xs{a}";
+        return string.Join(" + ", terms);
     }
 
     /// <summary>Zeros shaped like x, with g written into the part basic indexing selects.</summary>
@@ -130,10 +135,11 @@ internal static class StructuralKernel
         w.Line("int[] ys = Rt.Contiguous(sh);");
         var (start, kept) = Slicing.Layout(op.Entries, x.NDim, "sh", "ys");
         var p = LoopNest.Open(w, "i", Dims("sh1", g.NDim),
-        [
+        new[]
+        {
             new Cursor("q", start, kept.Select(d => $"ys[{d}]").ToArray()),
             new Cursor("p", "o1", Dims("t1", g.NDim)),
-        ]);
+        });
         w.Line($"y[{p[0]}] = a1[{p[1]}];");
         LoopNest.Close(w, g.NDim);
     }
@@ -148,10 +154,11 @@ internal static class StructuralKernel
         {
             w.Line("{");
             var p = LoopNest.Open(w, "i", Dims($"sh{j}", rank),
-            [
+            new[]
+            {
                 new Cursor("q", $"at * ys[{axis}]", Dims("ys", rank)),
                 new Cursor("p", $"o{j}", Dims($"t{j}", rank)),
-            ]);
+            });
             w.Line($"y[{p[0]}] = a{j}[{p[1]}];");
             LoopNest.Close(w, rank);
             w.Line("}");
@@ -160,5 +167,13 @@ internal static class StructuralKernel
     }
 
     /// <summary><c>{array}[0]</c>, <c>{array}[1]</c>, ... for a rank.</summary>
-    internal static string[] Dims(string array, int rank) => Enumerable.Range(0, rank).Select(d => $"{array}[{d}]").ToArray();
+    internal static string[] Dims(string array, int rank) => Dims(array, 0, rank);
+
+    /// <summary><c>{array}[from]</c>, ... for <paramref name="count"/> dimensions (a loop: LINQ over ints is JIT-compiled in every fresh process).</summary>
+    internal static string[] Dims(string array, int from, int count)
+    {
+        var dims = new string[count];
+        for (int d = 0; d < count; d++) dims[d] = $"{array}[{from + d}]";
+        return dims;
+    }
 }

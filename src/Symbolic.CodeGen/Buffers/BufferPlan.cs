@@ -29,7 +29,8 @@ public sealed class BufferPlan
         var schedule = plan.Schedule;
         int slots = schedule.Slots.Count;
         // base[k]: the slot whose storage slot k reads (itself unless k is a view).
-        var baseOf = Enumerable.Range(0, slots).ToArray();
+        var baseOf = new int[slots];
+        for (int k = 0; k < slots; k++) baseOf[k] = k;
         foreach (var step in plan.Steps)
             if (step.Kind == PlanKind.View) baseOf[step.Slot] = baseOf[step.Root.InputSlots[0]];
         var storage = new StorageKind[slots];
@@ -40,47 +41,83 @@ public sealed class BufferPlan
                 PlanKind.Loop => StorageKind.Fresh, // a Map's runner builds its result itself
                 _ => StorageKind.None,
             };
-        foreach (var o in schedule.OutputSlots)
+        var outputSlots = schedule.OutputSlots;
+        var isOutput = new bool[slots];
+        for (int i = 0; i < outputSlots.Count; i++)
+        {
+            int o = outputSlots[i];
+            isOutput[o] = true;
             if (storage[baseOf[o]] == StorageKind.Pooled) storage[baseOf[o]] = StorageKind.Fresh;
+        }
         // A reshape of a view that is not contiguous copies at run time; counting it as a view of its
         // input only keeps that input alive longer than needed.
-        var lastUse = new int[slots];
-        Array.Fill(lastUse, -1);
+        var lastUse = IntArrays.Filled(slots, -1);
+        var reads = new int[plan.Steps.Count][];
         for (int s = 0; s < plan.Steps.Count; s++)
-            foreach (var r in plan.Steps[s].Reads)
+        {
+            reads[s] = ReadsOf(plan.Steps[s]);
+            foreach (var r in reads[s])
                 lastUse[baseOf[r]] = s;
+        }
 
-        var outputs = new HashSet<int>(schedule.OutputSlots);
-        var buffer = new int[slots];
-        Array.Fill(buffer, -1);
-        var dtypes = new List<DType>();
-        var free = new List<int>();
-        var dying = new List<int>();
+        // Plain arrays and loops (no lists or LINQ over ints): generic code over value types is
+        // JIT-compiled in every fresh process, precompiled (ReadyToRun) library or not.
+        var buffer = IntArrays.Filled(slots, -1);
+        var dtypes = new DType[8];
+        int bufferCount = 0;
+        // The free buffers, oldest first (a buffer freed earlier is taken first).
+        var free = new int[8];
+        int freeCount = 0;
+        var dying = new int[8];
         for (int s = 0; s < plan.Steps.Count; s++)
         {
             var step = plan.Steps[s];
-            dying.Clear();
-            foreach (var r in step.Reads.Distinct())
-                if (lastUse[baseOf[r]] == s && buffer[baseOf[r]] >= 0 && !dying.Contains(buffer[baseOf[r]])) dying.Add(buffer[baseOf[r]]);
+            int dyingCount = 0;
+            foreach (var r in reads[s])
+            {
+                int b = buffer[baseOf[r]];
+                if (lastUse[baseOf[r]] == s && b >= 0 && IntArrays.IndexOf(dying, b, dyingCount) < 0) IntArrays.Push(ref dying, ref dyingCount, b);
+            }
             if (storage[step.Slot] == StorageKind.Pooled)
             {
                 var dtype = step.Node.Output.DType;
                 int b = InPlace(step, baseOf, buffer, lastUse, s, dtypes);
                 if (b < 0)
                 {
-                    int at = free.FindIndex(f => dtypes[f] == dtype);
-                    if (at >= 0) { b = free[at]; free.RemoveAt(at); }
-                    else { b = dtypes.Count; dtypes.Add(dtype); }
+                    int at = 0;
+                    while (at < freeCount && dtypes[free[at]] != dtype) at++;
+                    if (at < freeCount)
+                    {
+                        b = free[at];
+                        IntArrays.RemoveAt(free, ref freeCount, at);
+                    }
+                    else
+                    {
+                        b = bufferCount;
+                        if (bufferCount == dtypes.Length)
+                        {
+                            var grown = new DType[dtypes.Length * 2];
+                            Array.Copy(dtypes, grown, bufferCount);
+                            dtypes = grown;
+                        }
+                        dtypes[bufferCount++] = dtype;
+                    }
                 }
-                else dying.Remove(b);
+                else
+                {
+                    int at = IntArrays.IndexOf(dying, b, dyingCount);
+                    if (at >= 0) IntArrays.RemoveAt(dying, ref dyingCount, at);
+                }
                 buffer[step.Slot] = b;
-                if (lastUse[step.Slot] < 0 && !outputs.Contains(step.Slot)) dying.Add(b); // computed, never read
+                if (lastUse[step.Slot] < 0 && !isOutput[step.Slot]) IntArrays.Push(ref dying, ref dyingCount, b); // computed, never read
             }
-            free.AddRange(dying);
+            for (int i = 0; i < dyingCount; i++) IntArrays.Push(ref free, ref freeCount, dying[i]);
         }
         Storage = storage;
         BufferOf = buffer;
-        BufferTypes = dtypes;
+        var types = new DType[bufferCount];
+        Array.Copy(dtypes, types, bufferCount);
+        BufferTypes = types;
         Plan = plan;
     }
 
@@ -100,7 +137,7 @@ public sealed class BufferPlan
     /// output's dtype, dying at this step, read at the output's positions (no dimension where it
     /// broadcasts), and read by no other operand of the kernel. -1 where there is none.
     /// </summary>
-    private static int InPlace(PlanStep step, int[] baseOf, int[] buffer, int[] lastUse, int s, List<DType> dtypes)
+    private static int InPlace(PlanStep step, int[] baseOf, int[] buffer, int[] lastUse, int s, DType[] dtypes)
     {
         if (step.Kind != PlanKind.Fused || step.Loop is not { } loop) return -1;
         var root = step.Node.Output;
@@ -110,12 +147,31 @@ public sealed class BufferPlan
             if (baseOf[slot] != slot || buffer[slot] < 0 || lastUse[slot] != s) continue;
             if (dtypes[buffer[slot]] != root.DType || operand.NDim != root.NDim) continue;
             if (KernelPlan.Smaller(PlanVariable(step, slot), root)) continue;
-            if (loop.Operands.Count(o => baseOf[o.Slot] == slot) > 1) continue;
+            int readers = 0;
+            foreach (var o in loop.Operands)
+                if (baseOf[o.Slot] == slot) readers++;
+            if (readers > 1) continue;
             return buffer[slot];
         }
         return -1;
     }
 
-    private static Variable PlanVariable(PlanStep step, int slot) =>
-        step.Members.SelectMany(m => m.Node.Inputs.Zip(m.InputSlots)).First(p => p.Second == slot).First;
+    private static Variable PlanVariable(PlanStep step, int slot)
+    {
+        foreach (var m in step.Members)
+            for (int i = 0; i < m.InputSlots.Length && i < m.Node.Inputs.Count; i++)
+                if (m.InputSlots[i] == slot) return m.Node.Inputs[i];
+        throw new InvalidOperationException($"No member of the step reads slot {slot}.");
+    }
+
+    /// <summary>The slots a step reads, each once, in first-read order.</summary>
+    private static int[] ReadsOf(PlanStep step)
+    {
+        var all = step.Reads;
+        var reads = new int[all.Count];
+        int n = 0;
+        for (int i = 0; i < all.Count; i++)
+            if (IntArrays.IndexOf(reads, all[i], n) < 0) reads[n++] = all[i];
+        return IntArrays.Prefix(reads, n);
+    }
 }

@@ -123,7 +123,7 @@ public sealed class DiskCache
         }
         Span<byte> digest = stackalloc byte[32];
         hash.Finish(digest);
-        return Convert.ToHexString(digest);
+        return Sha256.ToHex(digest);
     }
 
     /// <summary>The file that holds (or would hold) an entry.</summary>
@@ -223,15 +223,24 @@ public sealed class DiskCache
 
     private static void Check(string kind, string key)
     {
-        if (string.IsNullOrEmpty(kind) || kind.Length > 16 || !kind.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9'))
+        if (string.IsNullOrEmpty(kind) || kind.Length > 16 || !AllAscii(kind, lowerOnly: true))
             throw new ArgumentException($"A cache kind is 1 to 16 lowercase letters or digits, not '{kind}'.", nameof(kind));
-        if (string.IsNullOrEmpty(key) || key.Length > 128 || !key.All(char.IsAsciiLetterOrDigit))
+        if (string.IsNullOrEmpty(key) || key.Length > 128 || !AllAscii(key, lowerOnly: false))
             throw new ArgumentException($"A cache key is 1 to 128 ASCII letters or digits (see KeyOf), not '{key}'.", nameof(key));
+    }
+
+    /// <summary>Every character an ASCII letter (lowercase only, where asked) or digit: a loop, not LINQ over chars, which a fresh process would JIT-compile.</summary>
+    private static bool AllAscii(string text, bool lowerOnly)
+    {
+        foreach (var c in text)
+            if (!(lowerOnly ? c is >= 'a' and <= 'z' or >= '0' and <= '9' : char.IsAsciiLetterOrDigit(c))) return false;
+        return true;
     }
 
     private bool Prepare()
     {
-        var probe = Path.Combine(Directory, $".probe.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        // A random name without a Guid, whose formatting a fresh process would JIT-compile first.
+        var probe = Path.Combine(Directory, $".probe.{Environment.ProcessId}.{Random.Shared.NextInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture)}.tmp");
         try
         {
             System.IO.Directory.CreateDirectory(Directory);

@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace Symbolic.CodeGen;
 
@@ -70,25 +68,46 @@ internal sealed class Sha256
         for (int i = 0; i < 8; i++) BinaryPrimitives.WriteUInt32BigEndian(digest[(4 * i)..], state[i]);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>A digest in hexadecimal, upper case (as <c>Convert.ToHexString</c> gives it; a loop of the library's own, so a fresh process has nothing to JIT-compile for it).</summary>
+    public static string ToHex(ReadOnlySpan<byte> digest)
+    {
+        const string digits = "0123456789ABCDEF";
+        var chars = new char[digest.Length * 2];
+        for (int i = 0; i < digest.Length; i++)
+        {
+            chars[2 * i] = digits[digest[i] >> 4];
+            chars[2 * i + 1] = digits[digest[i] & 15];
+        }
+        return new string(chars);
+    }
+
+    // Not AggressiveOptimization: a method so marked is left out of precompiled (ReadyToRun) images
+    // and JIT-compiled fully optimized in every process; without it, a precompiled library brings
+    // it ready, and a plain one starts it unoptimized and replaces its loop within the first blocks.
+    // Words are read and rotated by hand: calls into the framework (BinaryPrimitives, BitOperations)
+    // are not inlined into precompiled code, and cost a call per word there.
     private static void Compress(uint[] h, ReadOnlySpan<byte> blocks)
     {
         Span<uint> w = stackalloc uint[64];
+        var k = K;
         for (int offset = 0; offset < blocks.Length; offset += 64)
         {
-            for (int t = 0; t < 16; t++) w[t] = BinaryPrimitives.ReadUInt32BigEndian(blocks[(offset + 4 * t)..]);
+            var block = blocks.Slice(offset, 64);
+            for (int t = 0; t < 16; t++)
+                w[t] = (uint)block[4 * t] << 24 | (uint)block[4 * t + 1] << 16 | (uint)block[4 * t + 2] << 8 | block[4 * t + 3];
             for (int t = 16; t < 64; t++)
             {
-                uint s0 = BitOperations.RotateRight(w[t - 15], 7) ^ BitOperations.RotateRight(w[t - 15], 18) ^ (w[t - 15] >> 3);
-                uint s1 = BitOperations.RotateRight(w[t - 2], 17) ^ BitOperations.RotateRight(w[t - 2], 19) ^ (w[t - 2] >> 10);
+                uint x = w[t - 15], y = w[t - 2];
+                uint s0 = (x >> 7 | x << 25) ^ (x >> 18 | x << 14) ^ (x >> 3);
+                uint s1 = (y >> 17 | y << 15) ^ (y >> 19 | y << 13) ^ (y >> 10);
                 w[t] = w[t - 16] + s0 + w[t - 7] + s1;
             }
             uint a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
             for (int t = 0; t < 64; t++)
             {
-                uint t1 = hh + (BitOperations.RotateRight(e, 6) ^ BitOperations.RotateRight(e, 11) ^ BitOperations.RotateRight(e, 25))
-                    + ((e & f) ^ (~e & g)) + K[t] + w[t];
-                uint t2 = (BitOperations.RotateRight(a, 2) ^ BitOperations.RotateRight(a, 13) ^ BitOperations.RotateRight(a, 22))
+                uint t1 = hh + ((e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7))
+                    + ((e & f) ^ (~e & g)) + k[t] + w[t];
+                uint t2 = ((a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10))
                     + ((a & b) ^ (a & c) ^ (b & c));
                 hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
             }

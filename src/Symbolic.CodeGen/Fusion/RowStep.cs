@@ -28,7 +28,7 @@ public enum RowForm
 public sealed record RowStep(RowForm Form, int X, int G)
 {
     /// <summary>The slots the step reads: g (for the gradient) then x.</summary>
-    public IReadOnlyList<int> Operands => G < 0 ? [X] : [G, X];
+    public IReadOnlyList<int> Operands => G < 0 ? new[] { X } : new[] { G, X };
 }
 
 /// <summary>Recognizes the row forms in the rewritten graph (see <see cref="RowForm"/>).</summary>

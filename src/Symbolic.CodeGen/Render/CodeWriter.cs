@@ -10,7 +10,7 @@ internal sealed class CodeWriter
 
     public CodeWriter Line(string text = "")
     {
-        if (text.Length > 0) sb.Append(' ', indent * 4).Append(text);
+        if (text.Length > 0) sb.Append(Indent(indent)).Append(text);
         sb.Append('\n');
         return this;
     }
@@ -30,4 +30,9 @@ internal sealed class CodeWriter
     }
 
     public override string ToString() => sb.ToString();
+
+    private static readonly string[] Indents = ["", "    ", "        ", "            ", "                ", "                    ", "                        "];
+
+    /// <summary>Four spaces a level (the common depths from a table: appending a repeated char JIT-compiles a generic fill in a fresh process).</summary>
+    private static string Indent(int level) => level < Indents.Length ? Indents[level] : new string(' ', level * 4);
 }

@@ -39,7 +39,10 @@ public sealed class Schedule
             throw new ArgumentException(
                 $"The outputs depend on {string.Join(", ", missing.Select(Op.Describe))}, which {(missing.Count == 1 ? "is" : "are")} not among the inputs. Add {(missing.Count == 1 ? "it" : "them")} to the inputs (or make {(missing.Count == 1 ? "it a shared variable" : "them shared variables")}).");
         var shared = leaves.OfType<SharedVariable>().Where(s => !inputSet.Contains(s)).ToList();
-        Inputs = [.. inputs, .. shared];
+        var all = new Variable[inputs.Count + shared.Count];
+        for (int i = 0; i < inputs.Count; i++) all[i] = inputs[i];
+        for (int i = 0; i < shared.Count; i++) all[inputs.Count + i] = shared[i];
+        Inputs = all;
         ExplicitInputCount = inputs.Count;
         SharedInputs = shared;
         foreach (var v in Inputs) Add(v);
@@ -51,8 +54,19 @@ public sealed class Schedule
             if (o is Constant c && !slots.ContainsKey(c)) { constants.Add(c); Add(c); }
         Constants = constants;
         foreach (var node in Nodes) Add(node.Output);
-        Steps = Nodes.Select(n => new ScheduleStep(n, slots[n.Output], n.Inputs.Select(i => slots[i]).ToArray(), KindOf(n))).ToArray();
-        OutputSlots = Outputs.Select(o => slots[o]).ToArray();
+        // Loops rather than LINQ into int arrays: generic code over value types is JIT-compiled in every fresh process.
+        var steps = new ScheduleStep[Nodes.Count];
+        for (int n = 0; n < steps.Length; n++)
+        {
+            var node = Nodes[n];
+            var ins = new int[node.Inputs.Count];
+            for (int i = 0; i < ins.Length; i++) ins[i] = slots[node.Inputs[i]];
+            steps[n] = new ScheduleStep(node, slots[node.Output], ins, KindOf(node));
+        }
+        Steps = steps;
+        var outputSlots = new int[Outputs.Count];
+        for (int o = 0; o < outputSlots.Length; o++) outputSlots[o] = slots[Outputs[o]];
+        OutputSlots = outputSlots;
         Shapes = new ShapePlan(this);
     }
 

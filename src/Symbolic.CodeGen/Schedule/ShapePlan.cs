@@ -21,8 +21,14 @@ public sealed class ShapePlan
     {
         this.schedule = schedule;
         slotCount = schedule.Slots.Count;
-        constantShapes = schedule.Constants.Select(c => c.Value.Shape).ToArray();
-        constantValues = schedule.Constants.Select(c => IsIntScalar(c) ? (long?)(long)c.ScalarValue : null).ToArray();
+        var constants = schedule.Constants;
+        constantShapes = new int[constants.Count][];
+        constantValues = new long?[constants.Count];
+        for (int c = 0; c < constants.Count; c++)
+        {
+            constantShapes[c] = constants[c].Value.Shape;
+            constantValues[c] = IsIntScalar(constants[c]) ? (long)constants[c].ScalarValue : null;
+        }
     }
 
     /// <summary>Shapes by slot, for these input values.</summary>

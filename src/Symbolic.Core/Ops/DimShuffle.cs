@@ -42,15 +42,21 @@ public sealed class DimShuffle : Op
         return new TensorType(x.DType, Pattern.Select(p => p < 0 ? 1 : x.Type.Shape[p]).ToArray());
     }
 
-    public override int[] InferShape(Apply node, ShapeArgs args) =>
-        Pattern.Select(p => p < 0 ? 1 : args.Shapes[0][p]).ToArray();
+    public override int[] InferShape(Apply node, ShapeArgs args)
+    {
+        // Loops, not LINQ over ints: generic code over value types is JIT-compiled in every fresh process.
+        var shape = new int[Pattern.Count];
+        for (int d = 0; d < shape.Length; d++) shape[d] = Pattern[d] < 0 ? 1 : args.Shapes[0][Pattern[d]];
+        return shape;
+    }
 
     public override RefTensor Evaluate(Apply node, RefTensor[] inputs)
     {
         var x = inputs[0];
         var shape = InferShape(node, new ShapeArgs([x.Shape], _ => null));
         var inStrides = RefTensor.Strides(x.Shape);
-        var strides = Pattern.Select(p => p < 0 ? 0 : inStrides[p]).ToArray();
+        var strides = new int[Pattern.Count];
+        for (int d = 0; d < strides.Length; d++) strides[d] = Pattern[d] < 0 ? 0 : inStrides[Pattern[d]];
         var data = new double[x.Size];
         int k = 0;
         RefTensor.ForEachIndex(shape, idx =>

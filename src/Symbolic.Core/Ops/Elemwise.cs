@@ -80,8 +80,11 @@ public sealed class Elemwise : Op
     public override RefTensor Evaluate(Apply node, RefTensor[] inputs)
     {
         var shape = BroadcastShape(node.Inputs, inputs.Select(t => t.Shape).ToArray(), node.Output.NDim, Name);
-        var operandTypes = node.Inputs.Select(v => v.DType).ToArray();
-        var ct = Enumerable.Range(0, inputs.Length).Select(i => Scalar.OperandType(i, operandTypes)).ToArray();
+        // Loops, not LINQ into value-type arrays: generic code over value types is JIT-compiled in every fresh process.
+        var operandTypes = new DType[node.Inputs.Count];
+        for (int i = 0; i < operandTypes.Length; i++) operandTypes[i] = node.Inputs[i].DType;
+        var ct = new DType[inputs.Length];
+        for (int i = 0; i < ct.Length; i++) ct[i] = Scalar.OperandType(i, operandTypes);
         var strides = inputs.Select(t => AlignedStrides(t, shape.Length)).ToArray();
         var outData = new double[NDArray.ShapeSize(shape)];
         var args = new double[inputs.Length];

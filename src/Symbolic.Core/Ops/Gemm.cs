@@ -25,8 +25,12 @@ public sealed class Gemm : Op
         var product = Dot.Instance.InferType([a, b]);
         if (c.NDim > 2 || c.DType != a.DType)
             throw new ArgumentException($"Gemm: {Describe(c)} must be a {a.DType.ShortName()} tensor of rank 2 or less.");
-        var shape = Elemwise.StaticBroadcast([Variable.Input(product, null), c], "gemm");
-        if (shape.Select((d, i) => d == 1 && product.Shape[i] != 1).Any(x => x))
+        var shape = Elemwise.StaticBroadcast(new[] { Variable.Input(product, null), c }, "gemm");
+        // A loop, not LINQ over int?: generic code over value types is JIT-compiled in every fresh process.
+        bool broadcasts = false;
+        for (int i = 0; i < shape.Length; i++)
+            if (shape[i] == 1 && product.Shape[i] != 1) broadcasts = true;
+        if (broadcasts)
             throw new ArgumentException($"Gemm: {Describe(c)} would broadcast the product of {Describe(a)} and {Describe(b)}.");
         return new TensorType(a.DType, product.Shape);
     }

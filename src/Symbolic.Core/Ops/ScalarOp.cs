@@ -67,13 +67,21 @@ public sealed class ScalarOp
     {
         ScalarTyping.Arithmetic => NoBool(DTypes.Upcast(operands)),
         ScalarTyping.Float => DTypes.Upcast(operands).ToFloat(),
-        ScalarTyping.Compare => operands.All(t => t == DType.Bool) && Name is "eq" or "neq" ? DType.Bool : NoBool(DTypes.Upcast(operands)),
+        ScalarTyping.Compare => AllBool(operands) && Name is "eq" or "neq" ? DType.Bool : NoBool(DTypes.Upcast(operands)),
         ScalarTyping.Logical => DType.Bool,
         ScalarTyping.Select => DTypes.Upcast(operands.Skip(1)),
         ScalarTyping.Fixed => FixedType!.Value,
         ScalarTyping.SecondOperand => operands[1],
         _ => throw new InvalidOperationException(),
     };
+
+    /// <summary>Every operand boolean (a loop: LINQ over an enum is JIT-compiled in every fresh process).</summary>
+    private static bool AllBool(IReadOnlyList<DType> operands)
+    {
+        for (int i = 0; i < operands.Count; i++)
+            if (operands[i] != DType.Bool) return false;
+        return true;
+    }
 
     /// <summary>The type of the result.</summary>
     public DType OutputType(IReadOnlyList<DType> operands) => Typing switch

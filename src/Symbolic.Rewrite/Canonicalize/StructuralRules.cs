@@ -38,8 +38,14 @@ public static class StructuralRules
     {
         var node = v.Owner!;
         if (node.Inputs.Count == 0 || node.Op is Map || !node.Inputs.All(i => i is Constant)) return null;
-        if (v.Type.Shape.Any(d => d is null)) return null;
-        long size = v.Type.Shape.Aggregate(1L, (a, d) => a * d!.Value);
+        // A loop, not LINQ over int?: generic code over value types is JIT-compiled in every fresh process.
+        long size = 1;
+        var shape = v.Type.Shape;
+        for (int d = 0; d < shape.Count; d++)
+        {
+            if (shape[d] is not { } n) return null;
+            size *= n;
+        }
         if (size > FoldLimit) return null;
         NDArray value;
         try

@@ -56,9 +56,12 @@ public sealed partial class Function : IDisposable
             : schedule.SharedInputs.Concat(updated).Distinct().OrderBy(s => s.Id).ToArray();
         var shared = schedule.SharedInputs;
         readOrder = shared.Distinct().OrderBy(s => s.Id).ToArray();
-        readSlot = shared.Select(s => Array.IndexOf(readOrder, s)).ToArray();
         publishOrder = updated.OrderBy(s => s.Id).ToArray();
-        publishResult = publishOrder.Select(s => outputCount + Array.IndexOf(updated, s)).ToArray();
+        // Loops rather than LINQ into int arrays: generic code over value types is JIT-compiled in every fresh process.
+        readSlot = new int[shared.Count];
+        for (int i = 0; i < readSlot.Length; i++) readSlot[i] = Array.IndexOf(readOrder, shared[i]);
+        publishResult = new int[publishOrder.Length];
+        for (int i = 0; i < publishResult.Length; i++) publishResult[i] = outputCount + Array.IndexOf(updated, publishOrder[i]);
         Kernels = program is not null
             ? Array.AsReadOnly(program.Rendered.Kernels.Select(k => new Kernel(k.Name, "csharp", k.Source)).ToArray())
             : Array.AsReadOnly(cuda!.Module.Kernels.Select(k => new Kernel(k.Name, "cuda", k.Source)).ToArray());
@@ -167,7 +170,11 @@ public sealed partial class Function : IDisposable
                 throw new ArgumentException(
                     $"The update of shared variable {Op.Describe(shared)} gives {value.Type}: an update must keep the dtype ({shared.DType.ShortName()}) and rank ({shared.NDim}). Cast it if needed.", nameof(updates));
         }
-        var all = outputs.Concat(updates.Select(u => u.Item2)).ToArray();
+        // Loops over the updates, not LINQ over value tuples (JIT-compiled in every fresh process).
+        var all = new Variable[outputs.Length + updates.Length];
+        outputs.CopyTo(all, 0);
+        var updatedVars = new SharedVariable[updates.Length];
+        for (int u = 0; u < updates.Length; u++) (updatedVars[u], all[outputs.Length + u]) = updates[u];
         var inputSet = new HashSet<Variable>(inputs, ReferenceEqualityComparer.Instance);
         var missing = GraphWalk.FreeInputs(all).Where(v => v is not SharedVariable && !inputSet.Contains(v)).ToList();
         if (missing.Count > 0)
@@ -185,7 +192,7 @@ public sealed partial class Function : IDisposable
             };
             (all, trace) = Rulebook.Engine.Run(all, rewriteOptions);
         }
-        return (all, trace, new Schedule(inputs, all), updates.Select(u => u.Item1).ToArray());
+        return (all, trace, new Schedule(inputs, all), updatedVars);
     }
 
     /// <summary>Renders the schedule to CUDA, compiles it with NVRTC for the device's architecture and loads it.</summary>
