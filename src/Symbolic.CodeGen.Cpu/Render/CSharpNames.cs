@@ -33,6 +33,22 @@ internal static class CSharpNames
         return new string(chars);
     }
 
+    /// <summary>
+    /// <paramref name="item"/> of 0 .. n-1, joined by <paramref name="separator"/>: what
+    /// <c>string.Concat(Enumerable.Range(0, n).Select(...))</c> would give, without the generic
+    /// code over int that a fresh process JIT-compiles before it can render.
+    /// </summary>
+    public static string Each(int n, Func<int, string> item, string separator = "")
+    {
+        var b = new System.Text.StringBuilder();
+        for (int j = 0; j < n; j++)
+        {
+            if (j > 0) b.Append(separator);
+            b.Append(item(j));
+        }
+        return b.ToString();
+    }
+
     /// <summary>An identifier-safe form of an op name, for kernel names.</summary>
     public static string Ident(string opName)
     {

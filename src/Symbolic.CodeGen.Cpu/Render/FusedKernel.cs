@@ -22,7 +22,8 @@ internal static class FusedKernel
         int n = k.Operands.Count;
         string outT = Type(k.OutType);
         string T(int j) => Type(k.Operands[j].DType);
-        int ops = k.Body.OfType<ApplyInstr>().Count();
+        int ops = 0;
+        foreach (var instr in k.Body) if (instr is ApplyInstr) ops++;
         w.Line($"// y = {CommentText(Describe(k, j => $"a{j}"))}: {k.OutType.ShortName()}, rank {k.Rank}, {ops} op{(ops == 1 ? "" : "s")}, {n} operand{(n == 1 ? "" : "s")}");
         w.Line(HotPath);
         w.Open($"internal static void {name}_row(int m, ref Lanes l)");
@@ -32,7 +33,7 @@ internal static class FusedKernel
         if (VectorSpelling.VectorType(k) is { } vt)
         {
             string V = VectorWidth.Of(vt);
-            var unit = string.Concat(Enumerable.Range(0, n).Select(j => $" && (uint)s{j} <= 1u"));
+            var unit = Each(n, j => $" && (uint)s{j} <= 1u");
             w.Open($"if (Vec.IsHardwareAccelerated && m >= {V}.Count{unit})");
             for (int j = 0; j < n; j++) w.Line($"var b{j} = Vec.Create(r{j});");
             w.Open($"for (; i <= m - {V}.Count; i += {V}.Count)");
@@ -47,8 +48,8 @@ internal static class FusedKernel
         w.Close();
         w.Close();
         // The entry Run calls: the output's slot and pooled buffer, then the operands' slots.
-        var ps = string.Concat(Enumerable.Range(0, n).Select(j => $", int i{j}"));
-        var args = string.Concat(Enumerable.Range(0, n).Select(j => $", i{j}"));
+        var ps = Each(n, j => $", int i{j}");
+        var args = Each(n, j => $", i{j}");
         w.Line($"internal static void {name}(Frame f, int k, int b{ps}) => Elementwise.Run<{outT}>(f, k, b, &{name}_row, {Cost(k)}{args});");
         return w.ToString();
     }
@@ -100,16 +101,29 @@ internal static class FusedKernel
             var text = k.Body[i] switch
             {
                 LoadInstr l => load(l.Operand),
-                ApplyInstr a => spell(a, a.Args.Select(x => $"{prefix}{x}").ToArray()),
+                ApplyInstr a => spell(a, Names(prefix, a.Args)),
                 _ => throw new InvalidOperationException(),
             };
             w.Line($"var {prefix}{i} = {text};");
         }
     }
 
+    /// <summary>The values <paramref name="args"/> of a body, named with <paramref name="prefix"/>.</summary>
+    private static string[] Names(string prefix, int[] args)
+    {
+        var names = new string[args.Length];
+        for (int j = 0; j < args.Length; j++) names[j] = prefix + args[j].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return names;
+    }
+
     /// <summary>A rough cost of one element, in additions: what the kernel plan counts as expensive costs 8.</summary>
-    internal static int Cost(LoopKernel k) =>
-        Math.Max(1, k.Body.OfType<ApplyInstr>().Sum(a => KernelPlan.IsCheap(a.Op) ? 1 : 8));
+    internal static int Cost(LoopKernel k)
+    {
+        int cost = 0;
+        foreach (var instr in k.Body)
+            if (instr is ApplyInstr a) cost += KernelPlan.IsCheap(a.Op) ? 1 : 8;
+        return Math.Max(1, cost);
+    }
 
     /// <summary>The nodes of a fused step as one expression for a comment: the root's op over its members, slots for the leaves.</summary>
     internal static string Describe(PlanStep step) => Describe(step.Loop!, j => $"n{step.Loop!.Operands[j].Slot}");
@@ -121,7 +135,8 @@ internal static class FusedKernel
     public static string Expression(ScalarOp op, DType[] types, DType outType, string[] load)
     {
         var compute = op.ComputeType(types);
-        var operands = load.Select((l, j) => Parenthesize(Convert(l, types[j], op.OperandType(j, types)))).ToArray();
+        var operands = new string[load.Length];
+        for (int j = 0; j < load.Length; j++) operands[j] = Parenthesize(Convert(load[j], types[j], op.OperandType(j, types)));
         var text = ScalarSpelling.Template(op)
             .Replace("{M}", compute == DType.Float32 ? "MathF" : "Math")
             .Replace("{S}", "Sm");
@@ -131,5 +146,10 @@ internal static class FusedKernel
     }
 
     /// <summary>An operand as it can stand inside any spelling: a bare name as it is, anything else in parentheses.</summary>
-    private static string Parenthesize(string e) => e.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? e : "(" + e + ")";
+    private static string Parenthesize(string e)
+    {
+        foreach (var c in e)
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '_')) return "(" + e + ")";
+        return e;
+    }
 }

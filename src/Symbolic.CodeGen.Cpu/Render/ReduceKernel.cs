@@ -1,3 +1,4 @@
+using System.Globalization;
 using Symbolic.Ops;
 using static Symbolic.CodeGen.Cpu.Render.CSharpNames;
 
@@ -36,16 +37,16 @@ internal static class ReduceKernel
         if (!op.IsArg && Split(op, rank) is { } split)
             helpers = RowPath(w, name, op, node, element, rank, split.Boundary, split.Trailing, acc, init);
         w.Line("int ny = Rt.Size(sh);");
-        w.Line($"var (ys, rs) = Views.ReduceStrides(shx, new int[] {{ {string.Join(", ", op.Axes)} }}, {(op.KeepDims ? "true" : "false")});");
+        w.Line($"var (ys, rs) = Views.ReduceStrides(shx, new int[] {{ {Each(op.Axes.Count, i => op.Axes[i].ToString(CultureInfo.InvariantCulture), ", ")} }}, {(op.KeepDims ? "true" : "false")});");
         w.Line($"var acc = new {accType}[ny];");
         if (init != "0") w.Line($"Array.Fill(acc, {init});");
         if (op.IsArg) w.Line("var pos = new long[ny]; var has = new bool[ny];");
         int n = element.Operands.Count;
         for (int j = 0; j < n; j++) w.Line($"int[] s{j} = Rt.Align(t{j}, sh{j}, {rank});");
-        var cursors = Enumerable.Range(0, n).Select(j => new Cursor($"p{j}", $"o{j}", StructuralKernel.Dims($"s{j}", rank)))
-            .Append(new Cursor("q", "0", StructuralKernel.Dims("ys", rank)))
-            .Append(new Cursor("r", "0", StructuralKernel.Dims("rs", rank)))
-            .ToArray();
+        var cursors = new Cursor[n + 2];
+        for (int j = 0; j < n; j++) cursors[j] = new Cursor($"p{j}", $"o{j}", StructuralKernel.Dims($"s{j}", rank));
+        cursors[n] = new Cursor("q", "0", StructuralKernel.Dims("ys", rank));
+        cursors[n + 1] = new Cursor("r", "0", StructuralKernel.Dims("rs", rank));
         var at = LoopNest.Open(w, "i", StructuralKernel.Dims("shx", rank), cursors);
         string q = at[n], r = at[n + 1];
         FusedKernel.WriteBody(w, element, "x", j => $"a{j}[{at[j]}]", (a, args) => FusedKernel.Expression(a.Op, a.ArgTypes, a.Type, args));
@@ -68,7 +69,7 @@ internal static class ReduceKernel
         }
         if (op.Kind == ReduceKind.Mean)
         {
-            w.Line($"double count = 1.0{string.Concat(op.Axes.Select(a => $" * shx[{a}]"))};");
+            w.Line($"double count = 1.0{Each(op.Axes.Count, i => $" * shx[{op.Axes[i]}]")};");
             w.Line($"for (int j = 0; j < ny; j++) y[j] = {Convert("(acc[j] / count)", acc, node.Output.DType)};");
         }
         else if (!floatAcc && node.Output.DType == DType.Int32)
@@ -114,7 +115,7 @@ internal static class ReduceKernel
         var outType = node.Output.DType;
         int cost = FusedKernel.Cost(element) + 1; // the element, then combining it
         w.Line($"int nOuter = Rt.SizeOf(shx, 0, {boundary}), nInner = Rt.SizeOf(shx, {boundary}, {rank});");
-        var conds = string.Join(" && ", Enumerable.Range(0, n).Select(j => $"Rt.Split(t{j}, sh{j}, shx, {boundary}, out int os{j}, out int is{j})"));
+        var conds = Each(n, j => $"Rt.Split(t{j}, sh{j}, shx, {boundary}, out int os{j}, out int is{j})", " && ");
         w.Open($"if ({(n == 0 ? "true" : conds)})");
         string Finish(string v) => op.Kind == ReduceKind.Mean
             ? Convert($"({v} / (double){(trailing ? "nInner" : "nOuter")})", acc, outType)
@@ -144,7 +145,7 @@ internal static class ReduceKernel
         var vt = VectorSpelling.VectorType(element);
         string V = vt is { } t ? VectorWidth.Of(t) : "";
         bool widen = vt == DType.Float32 && acc == DType.Float64 && op.Kind is not (ReduceKind.Max or ReduceKind.Min);
-        var unit = string.Concat(Enumerable.Range(0, n).Select(j => $" && (uint)s{j} <= 1u"));
+        var unit = Each(n, j => $" && (uint)s{j} <= 1u");
         string Combine(string a, string v) => op.Kind switch
         {
             ReduceKind.Sum or ReduceKind.Mean => $"{a} + {v}",

@@ -18,7 +18,7 @@ internal static class RowStepKernel
         var node = step.Node;
         var t = Type(node.Output.DType);
         var w = new CodeWriter();
-        var args = string.Concat(row.Operands.Select((_, j) => $", {t}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}"));
+        var args = Each(row.Operands.Count, j => $", {t}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}");
         w.Line($"// y = {Describe(row, j => j == row.X ? $"a{row.Operands.Count - 1}" : "a0")}: {node.Output.DType.ShortName()}, rank {node.Output.NDim}");
         w.Open($"internal static void {name}({t}[] y, int[] sh{args})");
         w.Line(row.Form == RowForm.LogSoftmax

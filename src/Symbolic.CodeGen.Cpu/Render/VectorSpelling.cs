@@ -65,7 +65,8 @@ internal static class VectorSpelling
     {
         var t = k.OutType;
         if (t is not (DType.Float32 or DType.Float64)) return null;
-        if (k.Operands.Any(o => o.DType != t)) return null;
+        foreach (var o in k.Operands)
+            if (o.DType != t) return null;
         var isMask = new bool[k.Body.Count];
         for (int i = 0; i < k.Body.Count; i++)
         {
@@ -78,7 +79,9 @@ internal static class VectorSpelling
                         if (isMask[a.Args[j]] != TakesMask(a.Op.Name, j)) return null;
                     isMask[i] = GivesMask(a.Op.Name);
                     if (isMask[i] ? a.Type != DType.Bool : a.Type != t) return null;
-                    if (!isMask[i] && a.Args.Where((_, j) => !TakesMask(a.Op.Name, j)).Any(arg => k.Body[arg].DType != t)) return null;
+                    if (!isMask[i])
+                        for (int j = 0; j < a.Args.Length; j++)
+                            if (!TakesMask(a.Op.Name, j) && k.Body[a.Args[j]].DType != t) return null;
                     break;
             }
         }

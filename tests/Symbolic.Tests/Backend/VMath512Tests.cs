@@ -7,7 +7,9 @@ namespace Symbolic.Tests.Backend;
 /// <see cref="VMath512"/>, the Vector512 twin that the build generates from <see cref="VMath"/>,
 /// lane by lane against VMath on every input of the accuracy checks: the two must give the same
 /// bits (NaN for NaN), so every bound measured for VMath holds for the twin. Sixteen consecutive
-/// inputs go through VMath512 at once and, in two halves, through VMath.
+/// inputs go through VMath512 at once and, in two halves, through VMath. Sine and cosine are the
+/// runtime's own (<c>Vector512.Sin</c> is not <c>Vector256.Sin</c> lane for lane: they differ by an
+/// ulp here and there), so the twin's are held to the truth as VMath's are.
 /// </summary>
 public partial class VMathTests
 {
@@ -21,8 +23,6 @@ public partial class VMathTests
         ["Tanh"] = (VMath.Tanh, VMath512.Tanh, VMath.Tanh, VMath512.Tanh),
         ["Sigmoid"] = (VMath.Sigmoid, VMath512.Sigmoid, VMath.Sigmoid, VMath512.Sigmoid),
         ["Softplus"] = (VMath.Softplus, VMath512.Softplus, VMath.Softplus, VMath512.Softplus),
-        ["Sin"] = (VMath.Sin, VMath512.Sin, VMath.Sin, VMath512.Sin),
-        ["Cos"] = (VMath.Cos, VMath512.Cos, VMath.Cos, VMath512.Cos),
         ["Sqrt"] = (VMath.Sqrt, VMath512.Sqrt, VMath.Sqrt, VMath512.Sqrt),
         ["Abs"] = (VMath.Abs, VMath512.Abs, VMath.Abs, VMath512.Abs),
         ["Sign"] = (VMath.Sign, VMath512.Sign, VMath.Sign, VMath512.Sign),
@@ -38,6 +38,22 @@ public partial class VMathTests
         ["Min"] = (VMath.Min, VMath512.Min, VMath.Min, VMath512.Min),
         ["Pow"] = (VMath.Pow, VMath512.Pow, VMath.Pow, VMath512.Pow),
     };
+
+    [Fact] public void SinFloat512() => CheckF("VMath512.Sin", Low<float>(VMath512.Sin), x => (float)Math.Sin(x), MaxUlps);
+    [Fact] public void SinDouble512() => CheckD("VMath512.Sin", Low<double>(VMath512.Sin), Math.Sin, MaxUlps);
+    [Fact] public void CosFloat512() => CheckF("VMath512.Cos", Low<float>(VMath512.Cos), x => (float)Math.Cos(x), MaxUlps);
+    [Fact] public void CosDouble512() => CheckD("VMath512.Cos", Low<double>(VMath512.Cos), Math.Cos, MaxUlps);
+
+    /// <summary>A Vector512 function seen through Vector256: the input in both halves, the lower half of the result (both halves checked alike).</summary>
+    private static Func<Vector256<T>, Vector256<T>> Low<T>(Func<Vector512<T>, Vector512<T>> f)
+    {
+        return v =>
+        {
+            var r = f(Vector512.Create(v, v));
+            SameBits("twin halves", r, Vector512.Create(r.GetUpper(), r.GetLower()), Vector512.Create(v, v), Vector512.Create(v, v));
+            return r.GetLower();
+        };
+    }
 
     public static TheoryData<string> UnaryNames() => new(Unary.Keys);
 
