@@ -22,7 +22,7 @@ public class GemmTests
         if (Blas.NativeLibraryName is null)
             Assert.Skip(Blas.ManagedForced
                 ? "SYMBOLIC_BLAS=managed forces the managed path in this process."
-                : "No CBLAS library found (libopenblas.so.0, libopenblas.so, libblas.so.3); on Debian/Ubuntu: apt-get install libopenblas0-pthread.");
+                : "No tuned CBLAS library found (libopenblas.so.0, libopenblas.so, or libblas.so.3 as OpenBLAS, BLIS or MKL; the reference BLAS is passed over); on Debian/Ubuntu: apt-get install libopenblas0-pthread.");
         return Blas.UseManaged(false);
     }
 
@@ -479,6 +479,18 @@ public class GemmTests
     }
 
     // ---- selection ----
+
+    [Fact]
+    public void OnlyATunedCblasIsTakenNotTheReferenceBlas()
+    {
+        static Func<string, bool> Exports(params string[] names) => names.Contains;
+        Assert.False(OpenBlas.Usable(Exports("cblas_sgemm", "cblas_dgemm", "sgemm_", "dgemm_")));          // Debian's reference libblas3
+        Assert.False(OpenBlas.Usable(Exports("sgemm_", "dgemm_", "openblas_get_num_threads")));          // no CBLAS layer
+        Assert.False(OpenBlas.Usable(Exports("cblas_sgemm", "openblas_get_num_threads")));               // float only
+        Assert.True(OpenBlas.Usable(Exports("cblas_sgemm", "cblas_dgemm", "openblas_get_num_threads")));
+        Assert.True(OpenBlas.Usable(Exports("cblas_sgemm", "cblas_dgemm", "bli_info_get_version_str"))); // BLIS
+        Assert.True(OpenBlas.Usable(Exports("cblas_sgemm", "cblas_dgemm", "MKL_Get_Version")));
+    }
 
     [Fact]
     public void ProviderNamesTheLibraryOrTheManagedPath()

@@ -7,7 +7,11 @@ namespace Symbolic.CodeGen.Cpu.Runtime;
 /// Finds a CBLAS library once per process and calls its <c>?gemm</c>. Probes
 /// <c>libopenblas.so.0</c> (Debian's <c>libopenblas0-pthread</c>), <c>libopenblas.so</c>, then the
 /// system <c>libblas.so.3</c>; a library counts only if it exports <c>cblas_sgemm</c> and
-/// <c>cblas_dgemm</c> (the reference <c>libblas.so.3</c> of some systems has no CBLAS layer).
+/// <c>cblas_dgemm</c> (the reference <c>libblas.so.3</c> of some systems has no CBLAS layer) and is
+/// a tuned BLAS (<see cref="Usable"/>): Debian's reference <c>libblas3</c>, which
+/// <c>libblas.so.3</c> points to where no OpenBLAS, BLIS or MKL is installed, has the CBLAS layer
+/// but multiplies float32 at 2 GFLOP/s, several times slower than <see cref="ManagedGemm"/>, so it
+/// is passed over and the managed path runs.
 /// <para>
 /// Threads: the generated kernels run one step after another and split their own work over the
 /// cores, so a product never runs beside a kernel of the same call; OpenBLAS may therefore use
@@ -41,7 +45,7 @@ internal static unsafe class OpenBlas
         foreach (var name in Candidates)
         {
             if (!NativeLibrary.TryLoad(name, typeof(OpenBlas).Assembly, null, out var handle)) continue;
-            if (!NativeLibrary.TryGetExport(handle, "cblas_sgemm", out _) || !NativeLibrary.TryGetExport(handle, "cblas_dgemm", out _))
+            if (!Usable(symbol => NativeLibrary.TryGetExport(handle, symbol, out _)))
             {
                 NativeLibrary.Free(handle);
                 continue;
@@ -61,6 +65,21 @@ internal static unsafe class OpenBlas
     }
 
     public static bool Found => LibraryName is not null;
+
+    /// <summary>Exports that only a tuned BLAS has: OpenBLAS, BLIS, Intel MKL, ATLAS.</summary>
+    internal static readonly string[] TunedMarkers = ["openblas_get_num_threads", "bli_info_get_version_str", "MKL_Get_Version", "ATL_buildinfo"];
+
+    /// <summary>
+    /// Whether a library with these exports runs products here: it has CBLAS's float and double
+    /// gemm, and it is a tuned BLAS (one of <see cref="TunedMarkers"/>), not the reference one.
+    /// </summary>
+    internal static bool Usable(Func<string, bool> exports)
+    {
+        if (!exports("cblas_sgemm") || !exports("cblas_dgemm")) return false;
+        foreach (var marker in TunedMarkers)
+            if (exports(marker)) return true;
+        return false;
+    }
 
     /// <summary>Products of fewer multiply-adds run on one OpenBLAS thread.</summary>
     public const long SmallProduct = 1L << 22;
