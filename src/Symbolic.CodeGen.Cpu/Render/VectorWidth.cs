@@ -16,9 +16,6 @@ public static class VectorWidth
     /// <summary>The environment variable that sets <see cref="Default"/>.</summary>
     public const string Variable = "SYMBOLIC_VECTOR_BITS";
 
-    /// <summary>The widths the backend spells.</summary>
-    public static IReadOnlyList<int> Supported { get; } = [256, 512];
-
     /// <summary>The width programs get unless asked for another: <c>SYMBOLIC_VECTOR_BITS</c> where set, else the widest the machine runs in hardware.</summary>
     public static int Default { get; } = FromEnvironment(Environment.GetEnvironmentVariable(Variable));
 
