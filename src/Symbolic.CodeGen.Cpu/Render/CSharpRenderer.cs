@@ -152,7 +152,7 @@ public static class CSharpRenderer
                     (tableRow[0], tableRow[1], tableRow[2]) = (indexOf[name], k, storage);
                     Array.Copy(reads, 0, tableRow, 3, reads.Length);
                     if (extra == 1) tableRow[^1] = ins[0];
-                    var invoke = $"{name}(f, {k}, {storage}{ArgList(tableRow, 3)});";
+                    var invoke = $"{name}(f, {k}, {storage}{Each(tableRow.Length - 3, i => ", " + tableRow[3 + i])});";
                     invoke = $"{GroupMark}{group}.{invoke}";
                     pending.Add(new Call(comment, instrument ? $"{{ long t = f.I!.Start(); {invoke} f.I.Done(f, {call}, {k}, t); }}" : invoke, tableRow));
                     break;
@@ -243,10 +243,9 @@ public static class CSharpRenderer
         {
             if (called[kernel] is not { } r) continue;
             int n = r.Length - 3;
-            var args = new string[n + 2];
-            for (int j = 0; j < args.Length; j++) args[j] = $", s[at + {j + 1}]";
+            var args = Each(n + 2, j => $", s[at + {j + 1}]");
             var group = grouped ? $"G{kernel / KernelsPerClass}." : "";
-            w.Line($"case {kernel}: {group}{kernels[kernel].Name}(f{string.Concat(args)}); at += {n + 3}; break;");
+            w.Line($"case {kernel}: {group}{kernels[kernel].Name}(f{args}); at += {n + 3}; break;");
         }
         w.Line("default: throw new InvalidOperationException($\"No kernel {s[at]}.\");");
         w.Close();
@@ -256,7 +255,7 @@ public static class CSharpRenderer
         {
             w.Line();
             w.Open($"static readonly int[] S{t} =");
-            foreach (var c in tables[t]) w.Line($"{ArgList(c.Row, 0)[2..]}, {c.Comment}");
+            foreach (var c in tables[t]) w.Line($"{Each(c.Row.Length, i => c.Row[i].ToString(), ", ")}, {c.Comment}");
             w.Close(";");
         }
     }
@@ -267,19 +266,9 @@ public static class CSharpRenderer
     /// </summary>
     private static string FrameAdapter(Apply node, DType[] operands, bool reduce)
     {
-        var ps = new List<string>();
-        var args = new List<string>();
-        for (int j = 0; j < operands.Length; j++)
-        {
-            ps.Add($", int i{j}");
-            args.Add($", ({Type(operands[j])}[])f.D[i{j}], f.O[i{j}], f.T[i{j}], f.S[i{j}]");
-        }
-        if (reduce)
-        {
-            ps.Add(", int ix");
-            args.Add(", f.S[ix]");
-        }
-        return $"internal static void {Placeholder}(Frame f, int k, int b{string.Concat(ps)}) =>\n    {Placeholder}(f.Out<{Type(node.Output.DType)}>(k, b), f.S[k]{string.Concat(args)});\n";
+        var ps = Each(operands.Length, j => $", int i{j}") + (reduce ? ", int ix" : "");
+        var args = Each(operands.Length, j => $", ({Type(operands[j])}[])f.D[i{j}], f.O[i{j}], f.T[i{j}], f.S[i{j}]") + (reduce ? ", f.S[ix]" : "");
+        return $"internal static void {Placeholder}(Frame f, int k, int b{ps}) =>\n    {Placeholder}(f.Out<{Type(node.Output.DType)}>(k, b), f.S[k]{args});\n";
     }
 
     /// <summary>A slot's storage, typed: <c>(float[])f.D[3]</c>.</summary>
@@ -340,23 +329,10 @@ public static class CSharpRenderer
         var (node, k, ins) = (step.Node, step.Slot, step.Root.InputSlots);
         var w = new CodeWriter();
         var outType = Type(node.Output.DType);
-        var parameters = new List<string>();
-        if (step.Loop is { } loop)
-        {
-            for (int j = 0; j < loop.Operands.Count; j++) parameters.Add($", {Type(loop.Operands[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}");
-            parameters.Add(", int[] shx");
-        }
-        else
-            for (int j = 0; j < ins.Length; j++) parameters.Add($", {Type(node.Inputs[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}");
-        var args = string.Concat(parameters);
-        string of;
-        if (step.Members.Count > 1) of = $" of {CommentText(FusedKernel.Describe(step.Loop!, j => $"a{j}"))}";
-        else
-        {
-            var names = new string[ins.Length];
-            for (int j = 0; j < names.Length; j++) names[j] = "a" + j;
-            of = $"({string.Join(", ", names)})";
-        }
+        var args = step.Loop is { } loop
+            ? Each(loop.Operands.Count, j => $", {Type(loop.Operands[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}") + ", int[] shx"
+            : Each(ins.Length, j => $", {Type(node.Inputs[j].DType)}[] a{j}, int o{j}, int[] t{j}, int[] sh{j}");
+        var of = step.Members.Count > 1 ? $" of {CommentText(FusedKernel.Describe(step.Loop!, j => $"a{j}"))}" : $"({Each(ins.Length, j => "a" + j, ", ")})";
         w.Line($"// y = {CommentText(node.Op.Name)}{of}: {node.Output.DType.ShortName()}, rank {node.Output.NDim}");
         w.Open($"internal static void {name}({outType}[] y, int[] sh{args})");
         string helpers = "";
@@ -376,20 +352,7 @@ public static class CSharpRenderer
     // fresh process, even with the library precompiled (ReadyToRun), since no image holds it.
 
     /// <summary>Slots as a comment spells them: <c>n3, n7</c>.</summary>
-    private static string SlotNames(int[] slots)
-    {
-        var names = new string[slots.Length];
-        for (int i = 0; i < names.Length; i++) names[i] = "n" + slots[i];
-        return string.Join(", ", names);
-    }
-
-    /// <summary><c>, a, b, c</c> for the elements from <paramref name="from"/> on.</summary>
-    private static string ArgList(int[] items, int from)
-    {
-        var b = new System.Text.StringBuilder();
-        for (int i = from; i < items.Length; i++) b.Append(", ").Append(items[i]);
-        return b.ToString();
-    }
+    private static string SlotNames(int[] slots) => Each(slots.Length, i => "n" + slots[i], ", ");
 
     private static int[] ToArray(IReadOnlyList<int> items)
     {

@@ -120,10 +120,7 @@ internal static class StructuralKernel
             w.Line($"long w{a} = v{a} < 0 ? v{a} + x{a} : v{a};");
             w.Line($"if ((ulong)w{a} >= (ulong)x{a}) throw new IndexOutOfRangeException(\"Take: index \" + v{a} + \" is out of range for dimension {a}, whose size is \" + x{a} + \".\");");
         }
-        if (n == 0) return "0";
-        var terms = new string[n];
-        for (int a = 0; a < n; a++) terms[a] = $"(int)w{a} * xs{a}";
-        return string.Join(" + ", terms);
+        return n == 0 ? "0" : Each(n, a => $"(int)w{a} * xs{a}", " + ");
     }
 
     /// <summary>Zeros shaped like x, with g written into the part basic indexing selects.</summary>
