@@ -6,8 +6,8 @@ namespace Symbolic.CodeGen.Cpu.Render;
 /// How C# spells scalar ops over whole vectors (<c>VecF</c> or <c>VecD</c>, of the program's
 /// <see cref="VectorWidth"/>): operators where .NET has them, <c>VM</c> (the runtime's vector
 /// math, <c>VMath</c> or <c>VMath512</c>, accurate over the whole float range) for the rest. Comparisons give lane masks of
-/// the same vector type, which <c>and</c>, <c>or</c>, <c>not</c> and <c>switch</c> consume. An op
-/// missing here keeps its kernel on the scalar path.
+/// the same vector type, which <c>and</c>, <c>or</c>, <c>not</c> and <c>switch</c> consume and
+/// arithmetic reads as 1 or 0. An op missing here keeps its kernel on the scalar path.
 /// </summary>
 internal static class VectorSpelling
 {
@@ -59,7 +59,7 @@ internal static class VectorSpelling
     /// <summary>
     /// The float type a kernel's vector path computes in, or null when it has none: every operand
     /// and the result are that type, every op has a vector spelling, and every boolean value is a
-    /// mask made by a comparison and read only as one.
+    /// mask made by a comparison and read as one, or as a number where the op converts it.
     /// </summary>
     public static DType? VectorType(LoopKernel k)
     {
@@ -76,22 +76,35 @@ internal static class VectorSpelling
                 case ApplyInstr a:
                     if (!Table.ContainsKey(a.Op.Name)) return null;
                     for (int j = 0; j < a.Args.Length; j++)
-                        if (isMask[a.Args[j]] != TakesMask(a.Op.Name, j)) return null;
+                    {
+                        bool mask = isMask[a.Args[j]];
+                        if (TakesMask(a.Op.Name, j)) { if (!mask) return null; }
+                        // A mask where the op reads a number is 1 or 0 of the float type (relu's
+                        // gradient, mul(g, gt(x, 0))): spelled (mask & One), see Spell.
+                        else if (mask ? a.Op.OperandType(j, a.ArgTypes) != t : k.Body[a.Args[j]].DType != t) return null;
+                    }
                     isMask[i] = GivesMask(a.Op.Name);
                     if (isMask[i] ? a.Type != DType.Bool : a.Type != t) return null;
-                    if (!isMask[i])
-                        for (int j = 0; j < a.Args.Length; j++)
-                            if (!TakesMask(a.Op.Name, j) && k.Body[a.Args[j]].DType != t) return null;
                     break;
             }
         }
         return isMask[k.Result] ? null : t;
     }
 
+    /// <summary>
+    /// The op over vectors <paramref name="args"/>. A mask the op reads as a number becomes 1 or 0
+    /// (<c>(m &amp; VecF.One)</c>: a true lane's bits are all ones), as the scalar path converts a bool.
+    /// </summary>
     public static string Spell(ApplyInstr a, string[] args)
     {
         var text = Table[a.Op.Name];
-        for (int j = 0; j < args.Length; j++) text = text.Replace("{" + j + "}", args[j]);
+        for (int j = 0; j < args.Length; j++)
+        {
+            var arg = a.ArgTypes[j] == DType.Bool && !TakesMask(a.Op.Name, j)
+                ? $"({args[j]} & {VectorWidth.Of(a.Op.OperandType(j, a.ArgTypes))}.One)"
+                : args[j];
+            text = text.Replace("{" + j + "}", arg);
+        }
         return text;
     }
 }

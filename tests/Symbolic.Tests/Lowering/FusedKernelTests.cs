@@ -75,6 +75,28 @@ public class FusedKernelTests
         BackendHarness.AgreesWithInterpreter([x, y], [e], [BackendHarness.Random(rng, DType.Float32, [37]), NDArray.From(yv, 37)]);
     }
 
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void MasksReadAsNumbersTakeTheVectorPath(DType t)
+    {
+        // relu's gradient is mul(g, gt(x, 0)): the comparison's mask is read as 1 or 0. Signed
+        // zeros, infinities and NaN in g show that the vector path multiplies as the scalar one does.
+        var g = T.Vector("g", t);
+        var x = T.Vector("x", t);
+        var relu = T.Grad(T.Sum(T.Relu(x) * g), [x])[0];
+        var outs = new[] { relu, g * T.Gt(x, 0.5) - T.Le(g, x), T.Switch(T.Lt(x, 0), g, T.Ge(x, g)) };
+        var f = Function.Compile([g, x], outs);
+        Assert.Contains(t == DType.Float32 ? "VecF.One" : "VecD.One", f.Source);
+        Assert.All(f.Kernels, k => Assert.Contains("Vec.LoadUnsafe", k.Source));
+        var rng = new Random(5);
+        var gv = BackendHarness.Random(rng, DType.Float64, [41]).ToArray<double>();
+        (gv[0], gv[1], gv[2], gv[3]) = (double.NaN, double.PositiveInfinity, -3, -0.0);
+        var xv = BackendHarness.Random(rng, DType.Float64, [41]).ToArray<double>();
+        (xv[0], xv[1], xv[2], xv[3], xv[4]) = (-1, -1, -1, 2, double.NaN);
+        BackendHarness.AgreesWithInterpreter([g, x], outs, [NDArray.FromDoubles(t, [41], gv), NDArray.FromDoubles(t, [41], xv)]);
+    }
+
     [Fact]
     public void MixedDtypesAndIntegersTakeTheScalarPath()
     {
