@@ -30,18 +30,8 @@ internal static class FusedKernel
         w.Line($"ref {outT} ry = ref l.Ref<{outT}>(0);");
         for (int j = 0; j < n; j++) w.Line($"ref {T(j)} r{j} = ref l.Ref<{T(j)}>({j + 1}); int s{j} = l.Stride({j + 1});");
         w.Line("int i = 0;");
-        if (VectorSpelling.VectorType(k) is { } vt)
-        {
-            string V = VectorWidth.Of(vt);
-            var unit = Each(n, j => $" && (uint)s{j} <= 1u");
-            w.Open($"if (Vec.IsHardwareAccelerated && m >= {V}.Count{unit})");
-            for (int j = 0; j < n; j++) w.Line($"var b{j} = Vec.Create(r{j});");
-            w.Open($"for (; i <= m - {V}.Count; i += {V}.Count)");
-            WriteBody(w, k, "v", j => $"s{j} == 0 ? b{j} : Vec.LoadUnsafe(ref r{j}, (nuint)i)", (a, args) => VectorSpelling.Spell(a, args));
-            w.Line($"v{k.Result}.StoreUnsafe(ref ry, (nuint)i);");
-            w.Close();
-            w.Close();
-        }
+        if (VectorSpelling.Plan(k, hoist: true) is { } path)
+            WriteVectorLoop(w, k, path);
         w.Open("for (; i < m; i++)");
         WriteBody(w, k, "x", j => $"Unsafe.Add(ref r{j}, i * s{j})", (a, args) => Expression(a.Op, a.ArgTypes, a.Type, args));
         w.Line($"Unsafe.Add(ref ry, i) = x{k.Result};");
@@ -52,6 +42,61 @@ internal static class FusedKernel
         var args = Each(n, j => $", i{j}");
         w.Line($"internal static void {name}(Frame f, int k, int b{ps}) => Elementwise.Run<{outT}>(f, k, b, &{name}_row, {Cost(k)}{args});");
         return w.ToString();
+    }
+
+    /// <summary>
+    /// The vector loop, where every operand's stride along the row is 1 or 0 (and 0 for an operand
+    /// the path hoists): the values computed from hoisted operands alone first, once, as scalars
+    /// (<c>x</c>) broadcast to vectors (<c>u</c>), then the loop over the rest (<c>v</c>).
+    /// </summary>
+    private static void WriteVectorLoop(CodeWriter w, LoopKernel k, VectorPath path)
+    {
+        int n = k.Operands.Count;
+        var (u, uo) = (path.Uniform, path.UniformOperands);
+        string V = VectorWidth.Of(path.Type);
+        var unit = Each(n, j => uo[j] ? $" && s{j} == 0" : $" && (uint)s{j} <= 1u");
+        w.Open($"if (Vec.IsHardwareAccelerated && m >= {V}.Count{unit})");
+        for (int j = 0; j < n; j++)
+            if (!uo[j]) w.Line($"var b{j} = Vec.Create(r{j});");
+        var readByLoop = new bool[k.Body.Count];
+        for (int i = 0; i < k.Body.Count; i++)
+            if (!u[i] && k.Body[i] is ApplyInstr a)
+                foreach (var x in a.Args) readByLoop[x] |= u[x];
+        for (int i = 0; i < k.Body.Count; i++)
+        {
+            if (!u[i]) continue;
+            w.Line(k.Body[i] switch
+            {
+                LoadInstr l => $"var x{i} = r{l.Operand};",
+                ApplyInstr a => $"var x{i} = {Expression(a.Op, a.ArgTypes, a.Type, Names("x", a.Args))};",
+                _ => throw new InvalidOperationException(),
+            });
+            if (readByLoop[i]) w.Line($"var u{i} = Vec.Create(x{i});");
+        }
+        w.Open($"for (; i <= m - {V}.Count; i += {V}.Count)");
+        for (int i = 0; i < k.Body.Count; i++)
+        {
+            if (u[i]) continue;
+            var text = k.Body[i] switch
+            {
+                LoadInstr l => $"s{l.Operand} == 0 ? b{l.Operand} : Vec.LoadUnsafe(ref r{l.Operand}, (nuint)i)",
+                ApplyInstr a => VectorSpelling.Spell(a, VectorArgs(a.Args, u)),
+                _ => throw new InvalidOperationException(),
+            };
+            w.Line($"var v{i} = {text};");
+        }
+        w.Line($"v{k.Result}.StoreUnsafe(ref ry, (nuint)i);");
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>The vector loop's names for an op's arguments: <c>u</c> for a value computed once per row, <c>v</c> for the rest.</summary>
+    private static string[] VectorArgs(int[] args, bool[] uniform)
+    {
+        var names = new string[args.Length];
+        for (int j = 0; j < args.Length; j++)
+            names[j] = (uniform[args[j]] ? "u" : "v") + args[j].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return names;
     }
 
     /// <summary>

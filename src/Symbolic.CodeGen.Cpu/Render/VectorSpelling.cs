@@ -61,34 +61,61 @@ internal static class VectorSpelling
     /// and the result are that type, every op has a vector spelling, and every boolean value is a
     /// mask made by a comparison and read as one, or as a number where the op converts it.
     /// </summary>
-    public static DType? VectorType(LoopKernel k)
+    public static DType? VectorType(LoopKernel k) => Plan(k, hoist: false)?.Type;
+
+    /// <summary>
+    /// A kernel's vector path, or null when it has none. With <paramref name="hoist"/>, scalar
+    /// operands of another type than the result's (a mean's count: int64 shape values, as mean's
+    /// gradient reads them) do not keep the kernel scalar: the values computed from them alone are
+    /// computed once per row, before the vector loop (<see cref="VectorPath.Uniform"/>), then read
+    /// as broadcast vectors.
+    /// </summary>
+    public static VectorPath? Plan(LoopKernel k, bool hoist)
     {
         var t = k.OutType;
         if (t is not (DType.Float32 or DType.Float64)) return null;
-        foreach (var o in k.Operands)
-            if (o.DType != t) return null;
+        var uniformOperand = new bool[k.Operands.Count];
+        for (int j = 0; j < uniformOperand.Length; j++)
+            if (k.Operands[j].DType != t)
+            {
+                if (!hoist || k.Operands[j].NDim != 0) return null;
+                uniformOperand[j] = true;
+            }
+        var uniform = new bool[k.Body.Count];
         var isMask = new bool[k.Body.Count];
         for (int i = 0; i < k.Body.Count; i++)
         {
             switch (k.Body[i])
             {
-                case LoadInstr: break;
+                case LoadInstr l:
+                    uniform[i] = uniformOperand[l.Operand];
+                    break;
                 case ApplyInstr a:
+                    bool allUniform = a.Args.Length > 0;
+                    foreach (var x in a.Args) allUniform &= uniform[x];
+                    if (allUniform)
+                    {
+                        uniform[i] = true;
+                        break;
+                    }
                     if (!Table.ContainsKey(a.Op.Name)) return null;
                     for (int j = 0; j < a.Args.Length; j++)
                     {
-                        bool mask = isMask[a.Args[j]];
-                        if (TakesMask(a.Op.Name, j)) { if (!mask) return null; }
+                        int x = a.Args[j];
+                        bool mask = isMask[x];
+                        // A value computed once per row is read as a broadcast vector of the float type.
+                        if (uniform[x]) { if (k.Body[x].DType != t || TakesMask(a.Op.Name, j)) return null; }
+                        else if (TakesMask(a.Op.Name, j)) { if (!mask) return null; }
                         // A mask where the op reads a number is 1 or 0 of the float type (relu's
                         // gradient, mul(g, gt(x, 0))): spelled (mask & One), see Spell.
-                        else if (mask ? a.Op.OperandType(j, a.ArgTypes) != t : k.Body[a.Args[j]].DType != t) return null;
+                        else if (mask ? a.Op.OperandType(j, a.ArgTypes) != t : k.Body[x].DType != t) return null;
                     }
                     isMask[i] = GivesMask(a.Op.Name);
                     if (isMask[i] ? a.Type != DType.Bool : a.Type != t) return null;
                     break;
             }
         }
-        return isMask[k.Result] ? null : t;
+        return isMask[k.Result] || uniform[k.Result] ? null : new VectorPath(t, uniformOperand, uniform);
     }
 
     /// <summary>
@@ -108,3 +135,10 @@ internal static class VectorSpelling
         return text;
     }
 }
+
+/// <summary>
+/// A fused kernel's vector path: the float type it computes in; which operands are scalars of
+/// another type (hoisted: the vector loop also checks that their stride is 0); which values of the
+/// body are computed from those alone, once per row.
+/// </summary>
+internal sealed record VectorPath(DType Type, bool[] UniformOperands, bool[] Uniform);

@@ -97,6 +97,34 @@ public class FusedKernelTests
         BackendHarness.AgreesWithInterpreter([g, x], outs, [NDArray.FromDoubles(t, [41], gv), NDArray.FromDoubles(t, [41], xv)]);
     }
 
+    [Theory]
+    [InlineData(DType.Float32, 7)]
+    [InlineData(DType.Float32, 33)]
+    [InlineData(DType.Float32, 4097)]
+    [InlineData(DType.Float64, 3)]
+    [InlineData(DType.Float64, 17)]
+    public void ScalarsOfAnotherTypeAreComputedOnceBeforeTheVectorLoop(DType t, int n)
+    {
+        // A mean's gradient divides by its count, an int64 product of shape values cast to the
+        // float type: computed once per row, it no longer keeps the fused backward kernel scalar.
+        var q = T.Matrix("q", t);
+        var r = T.Matrix("r", t);
+        var outs = new[]
+        {
+            T.Grad(T.Mean(T.Sqr(T.Tanh(q) - r)), [q])[0],
+            T.Grad(T.Mean(T.BinaryCrossentropy(T.Sigmoid(q), r)), [q])[0],
+        };
+        foreach (var output in outs)
+        {
+            var f = Function.Compile([q, r], [output]);
+            Assert.Contains("var u", f.Source);
+            Assert.All(f.Kernels, k => Assert.True(!k.Source.Contains("_row(int m") || k.Source.Contains("Vec.LoadUnsafe"), k.Source));
+        }
+        var rng = new Random(n);
+        BackendHarness.AgreesWithInterpreter([q, r], outs,
+            [BackendHarness.Random(rng, t, [3, n]), NDArray.FromDoubles(t, [3, n], Enumerable.Range(0, 3 * n).Select(i => rng.NextDouble()).ToArray())]);
+    }
+
     [Fact]
     public void MixedDtypesAndIntegersTakeTheScalarPath()
     {
