@@ -6,14 +6,14 @@ namespace Symbolic.Tests.Backend;
 
 /// <summary>
 /// Matrix products on every path (OpenBLAS where installed, the managed dispatcher, and the managed
-/// blocked and simple kernels called directly) against a float64 triple loop: shapes around the
+/// blocked, simple and small kernels, 256- and 512-bit, called directly) against a float64 triple loop: shapes around the
 /// micro-kernel and the block sizes, transposed, padded, sliced, broadcast and reversed operands,
 /// batches, vectors, alpha and beta, destinations that alias an operand; then compiled graphs
 /// against the interpreter on both paths.
 /// </summary>
 public class GemmTests
 {
-    public enum Path { OpenBlas, Managed, Blocked, Simple }
+    public enum Path { OpenBlas, Managed, Blocked, Simple, Small, Small512 }
 
     /// <summary>Runs the products of this test on <paramref name="path"/>; skips the OpenBLAS path where no library is in use.</summary>
     private static IDisposable Enter(Path path)
@@ -111,6 +111,19 @@ public class GemmTests
             case Path.Simple:
                 ManagedGemm.Simple(m, n, k, alpha, av, a.Offset, a.Strides[0], a.Strides[1], bv, b.Offset, b.Strides[0], b.Strides[1], beta, c, 0, ldc);
                 break;
+            case Path.Small or Path.Small512 when m > 0 && n > 0 && k > 0:
+            {
+                // B's rows contiguous, as Blas hands them over (a copy where they are not).
+                var (bd, bo, brs) = b.Strides[1] == 1 ? (bv, b.Offset, b.Strides[0])
+                    : (Enumerable.Range(0, k * n).Select(q => TT.CreateChecked(b.At(q / n, q % n))).ToArray(), 0, n);
+                bool done = path == Path.Small
+                    ? SmallGemm.TryGemm(m, n, k, alpha, av, a.Offset, a.Strides[0], a.Strides[1], bd, bo, brs, beta, c, 0, ldc)
+                    : SmallGemm512.TryGemm(m, n, k, alpha, av, a.Offset, a.Strides[0], a.Strides[1], bd, bo, brs, beta, c, 0, ldc);
+                // The 512-bit twin declines where the machine has no 512-bit vectors.
+                Assert.True(done || (path == Path.Small512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated), $"{path} declined {m}x{n}x{k}");
+                if (!done) Blas.Gemm(m, n, k, alpha, av, a.Offset, a.Strides[0], a.Strides[1], bv, b.Offset, b.Strides[0], b.Strides[1], beta, c, 0, ldc);
+                break;
+            }
             default:
                 Blas.Gemm(m, n, k, alpha, av, a.Offset, a.Strides[0], a.Strides[1], bv, b.Offset, b.Strides[0], b.Strides[1], beta, c, 0, ldc);
                 break;
