@@ -33,6 +33,10 @@ def measure(fn, rounds=7, min_round_ms=25.0, budget_s=15.0):
     fn()
     one = max((time.perf_counter() - t0) * 1000, 1e-3)
     calls = max(1, min(100000, int(min_round_ms / one + 0.999)))
+    # Then 300 ms of calls before timing, as the C# runner does (Measure.WarmMs).
+    warm = time.perf_counter()
+    while time.perf_counter() - warm < 0.3:
+        fn()
     times = []
     start = time.perf_counter()
     for r in range(rounds):
@@ -98,7 +102,9 @@ def main():
     for name, fn in workloads:
         for threads in thread_counts:
             torch.set_num_threads(threads)
-            r = measure(fn, rounds=5 if quick else 9, budget_s=5 if quick else 20)
+            # The MLP step as the C# runner times it: rounds of at least 100 ms, fifteen of them.
+            r = (measure(fn, rounds=15, min_round_ms=100.0, budget_s=12) if name == "mlp_step"
+                 else measure(fn, rounds=5 if quick else 9, budget_s=5 if quick else 20))
             emit({"workload": name, "threads": threads, **r})
 
 

@@ -9,7 +9,7 @@ public sealed record Timing(string Name, double MedianMs, double MinMs, double B
 }
 
 /// <summary>
-/// How the quick runner times things: warm up first, then rounds in which every case runs in turn
+/// How the quick runner times things: warm up first (<see cref="WarmMs"/> of calls), then rounds in which every case runs in turn
 /// (the order rotating from round to round), so that load from other processes falls on all cases
 /// alike; the median of the rounds is reported. A round is a batch of calls sized from the warm-up
 /// to last at least <c>minRoundMs</c>, so tiny steps are not timed one call at a time. Allocation
@@ -17,6 +17,9 @@ public sealed record Timing(string Name, double MedianMs, double MinMs, double B
 /// </summary>
 public static class Measure
 {
+    /// <summary>How long each case runs before its rounds are timed.</summary>
+    public const double WarmMs = 300;
+
     public static IReadOnlyList<Timing> Interleaved(
         IReadOnlyList<(string Name, Action Run)> cases, int rounds = 5, double minRoundMs = 25, double budgetSeconds = 30)
     {
@@ -29,6 +32,10 @@ public static class Measure
             cases[i].Run();
             double ms = Math.Max(sw.Elapsed.TotalMilliseconds, 1e-3);
             calls[i] = (int)Math.Clamp(Math.Ceiling(minRoundMs / ms), 1, 100_000);
+            // Then at least WarmMs of calls: a step's first few calls after compiling run slower
+            // (the BLAS library's threads, pooled buffers and caches warming up), by up to 2x for
+            // the MLP step, whose rounds are only a call or two.
+            for (var warm = Stopwatch.StartNew(); warm.Elapsed.TotalMilliseconds < WarmMs;) cases[i].Run();
         }
         var times = Enumerable.Range(0, n).Select(_ => new List<double>()).ToArray();
         var bytes = Enumerable.Range(0, n).Select(_ => new List<double>()).ToArray();
