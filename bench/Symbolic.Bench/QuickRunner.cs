@@ -43,6 +43,13 @@ public sealed class QuickRunner
     private void Section(string name, Action body)
     {
         Console.Error.Write($"[bench] {name} ... ");
+        // Each section starts from a collected, compacted heap: the elementwise sections leave
+        // hundreds of megabytes of large arrays behind, and the background collections they set
+        // off took a core from the next section (the MLP step measured 28-32 ms after them, 15-20
+        // ms on its own).
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
         var sw = Stopwatch.StartNew();
         try
         {
