@@ -33,9 +33,9 @@ def measure(fn, rounds=7, min_round_ms=25.0, budget_s=15.0):
     fn()
     one = max((time.perf_counter() - t0) * 1000, 1e-3)
     calls = max(1, min(100000, int(min_round_ms / one + 0.999)))
-    # Then 300 ms of calls before timing, as the C# runner does (Measure.WarmMs).
+    # Then 1 s of calls before timing, as the C# runner does (Measure.WarmMs).
     warm = time.perf_counter()
-    while time.perf_counter() - warm < 0.3:
+    while time.perf_counter() - warm < 1.0:
         fn()
     times = []
     start = time.perf_counter()

@@ -18,7 +18,7 @@ public sealed record Timing(string Name, double MedianMs, double MinMs, double B
 public static class Measure
 {
     /// <summary>How long each case runs before its rounds are timed.</summary>
-    public const double WarmMs = 300;
+    public const double WarmMs = 1000;
 
     public static IReadOnlyList<Timing> Interleaved(
         IReadOnlyList<(string Name, Action Run)> cases, int rounds = 5, double minRoundMs = 25, double budgetSeconds = 30)
@@ -32,9 +32,11 @@ public static class Measure
             cases[i].Run();
             double ms = Math.Max(sw.Elapsed.TotalMilliseconds, 1e-3);
             calls[i] = (int)Math.Clamp(Math.Ceiling(minRoundMs / ms), 1, 100_000);
-            // Then at least WarmMs of calls: a step's first few calls after compiling run slower
-            // (the BLAS library's threads, pooled buffers and caches warming up), by up to 2x for
-            // the MLP step, whose rounds are only a call or two.
+            // Then at least WarmMs of calls: a step's first calls after compiling run slower, by up
+            // to 2x: the runtime's methods it calls start unoptimized and are recompiled in the
+            // background some 100 ms after they turn hot (a seed step measured 77-91 us in the
+            // first half second, 43-55 us after; 44 us at once with DOTNET_TC_CallCountingDelayMs=0),
+            // and the BLAS library's threads, pooled buffers and caches warm up.
             for (var warm = Stopwatch.StartNew(); warm.Elapsed.TotalMilliseconds < WarmMs;) cases[i].Run();
         }
         var times = Enumerable.Range(0, n).Select(_ => new List<double>()).ToArray();
