@@ -33,9 +33,8 @@ internal static class ReduceKernel
             ReduceKind.Min => floatAcc ? "double.PositiveInfinity" : "long.MaxValue",
             _ => "0",
         };
-        string helpers = "";
         if (!op.IsArg && Split(op, rank) is { } split)
-            helpers = RowPath(w, name, op, node, element, rank, split.Boundary, split.Trailing, acc, init);
+            return RowPath(w, name, op, node, element, rank, split.Boundary, split.Trailing, acc, init);
         w.Line("int ny = Rt.Size(sh);");
         w.Line($"var (ys, rs) = Views.ReduceStrides(shx, new int[] {{ {Each(op.Axes.Count, i => op.Axes[i].ToString(CultureInfo.InvariantCulture), ", ")} }}, {(op.KeepDims ? "true" : "false")});");
         w.Line($"var acc = new {accType}[ny];");
@@ -65,7 +64,7 @@ internal static class ReduceKernel
         if (op.IsArg)
         {
             w.Line("Array.Copy(pos, y, ny);");
-            return helpers;
+            return "";
         }
         if (op.Kind == ReduceKind.Mean)
         {
@@ -79,15 +78,17 @@ internal static class ReduceKernel
             w.Line("for (int j = 0; j < ny; j++) y[j] = unchecked((int)acc[j]);");
         }
         else w.Line($"for (int j = 0; j < ny; j++) y[j] = {Convert("acc[j]", acc, node.Output.DType)};");
-        return helpers;
+        return "";
     }
 
     /// <summary>
     /// Where the reduced axes are a block at the end (the rows of a softmax, a sum over the last
     /// axis, or over all axes) or at the start (a bias gradient, a mean over the batch), the index
     /// space is two dimensions at run time: <c>boundary</c> splits the axes into an outer and an
-    /// inner block, each walked by every operand with one stride when its strides merge (checked at
-    /// run time; else the general loops run).
+    /// inner block, each walked by every operand with one stride. An operand whose strides do not
+    /// merge so (a transpose inside a block, a broadcast along part of one: checked at run time) is
+    /// first copied, broadcast to the reduced shape and contiguous (<c>Rt.SplitOrExpand</c>), so
+    /// such a kernel has no general loops to compile.
     /// </summary>
     private static (int Boundary, bool Trailing)? Split(Reduce op, int rank)
     {
@@ -115,8 +116,7 @@ internal static class ReduceKernel
         var outType = node.Output.DType;
         int cost = FusedKernel.Cost(element) + 1; // the element, then combining it
         w.Line($"int nOuter = Rt.SizeOf(shx, 0, {boundary}), nInner = Rt.SizeOf(shx, {boundary}, {rank});");
-        var conds = Each(n, j => $"Rt.Split(t{j}, sh{j}, shx, {boundary}, out int os{j}, out int is{j})", " && ");
-        w.Open($"if ({(n == 0 ? "true" : conds)})");
+        for (int j = 0; j < n; j++) w.Line($"Rt.SplitOrExpand(ref a{j}, ref o{j}, ref t{j}, ref sh{j}, shx, {boundary}, out int os{j}, out int is{j});");
         string Finish(string v) => op.Kind == ReduceKind.Mean
             ? Convert($"({v} / (double){(trailing ? "nInner" : "nOuter")})", acc, outType)
             : acc == DType.Int64 && outType == DType.Int32 ? $"unchecked((int){v})" : Convert(v, acc, outType);
@@ -137,8 +137,6 @@ internal static class ReduceKernel
             w.Line($"for (int j = 0; j < nInner; j++) y[j] = {Finish("cacc[j]")};");
             w.Line($"System.Buffers.ArrayPool<{accType}>.Shared.Return(cacc);");
         }
-        w.Line("return;");
-        w.Close();
 
         var h = new CodeWriter();
         var x = element.OutType;

@@ -66,6 +66,20 @@ public static class Rt
         return ok;
     }
 
+    /// <summary>
+    /// <see cref="Split"/>, or, where the operand's strides do not merge so, the operand replaced by
+    /// a copy broadcast to <paramref name="full"/> and contiguous (offset 0), which always splits: a
+    /// reduction's row path then serves every layout, at the cost of one copy in the rare strided case.
+    /// </summary>
+    public static void SplitOrExpand<T>(ref T[] a, ref int o, ref int[] t, ref int[] sh, int[] full, int boundary, out int outer, out int inner)
+    {
+        if (Split(t, sh, full, boundary, out outer, out inner)) return;
+        a = Copy(a, o, Align(t, sh, full.Length), full);
+        (o, t, sh) = (0, Contiguous(full), full);
+        if (!Split(t, sh, full, boundary, out outer, out inner))
+            throw new InvalidOperationException("A contiguous array did not split into two blocks.");
+    }
+
     /// <summary>The stride of dimensions <c>[from, to)</c> of <paramref name="full"/> walked as one (size-1 dimensions skipped); clears <paramref name="ok"/> where they do not merge.</summary>
     private static int Merged(int[] strides, int[] shape, int[] full, int lead, int from, int to, ref bool ok)
     {

@@ -70,8 +70,16 @@ public class RowKernelTests
     {
         var rng = new Random(5);
         var x = T.Tensor3("x", DType.Float32);
-        Variable[] outs = [T.Sum(x, [1, 2]), T.Max(x, [0, 1]), T.Sum(x, 2), T.Mean(x, 0), T.Sum(x, 1), T.Sum(T.Transpose(x, 2, 0, 1), 2)];
-        BackendHarness.AgreesWithInterpreter([x], outs, [BackendHarness.Random(rng, DType.Float32, [3, 5, 17])]);
+        var v = T.Vector("v", DType.Float32);
+        var col = T.DimShuffle(v, 0, 'x');   // 5 x 1: broadcast along part of a block
+        Variable[] outs =
+        [
+            T.Sum(x, [1, 2]), T.Max(x, [0, 1]), T.Sum(x, 2), T.Mean(x, 0), T.Sum(x, 1), T.Sum(T.Transpose(x, 2, 0, 1), 2),
+            // Operands whose strides do not merge into the two blocks: copied, broadcast and contiguous, first.
+            T.Sum(x * col, [1, 2]), T.Mean(T.Exp(T.Transpose(x, 0, 2, 1)) - col.Transpose(), [0, 1]), T.Prod(T.Transpose(x, 1, 0, 2) * 0.5 + 1, [0, 1]),
+            T.Min(x + col, [1, 2]), T.Sum(T.Transpose(x, 2, 1, 0)),
+        ];
+        BackendHarness.AgreesWithInterpreter([x, v], outs, [BackendHarness.Random(rng, DType.Float32, [3, 5, 17]), BackendHarness.Random(rng, DType.Float32, [5])]);
     }
 
     [Theory]
