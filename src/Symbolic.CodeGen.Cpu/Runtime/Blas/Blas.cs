@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Symbolic.CodeGen.Cpu.Render;
 
@@ -7,9 +9,9 @@ namespace Symbolic.CodeGen.Cpu.Runtime;
 
 /// <summary>
 /// Where matrix products run: a CBLAS library (OpenBLAS, found by <see cref="OpenBlas"/>) for
-/// float32 and float64 when one is installed; else small float32 and float64 products on the
-/// calling thread (<see cref="SmallGemm"/>) and the rest in <see cref="ManagedGemm"/>, which also
-/// does the integer dtypes. <c>SYMBOLIC_BLAS=managed</c> in the environment (read once) forces the managed
+/// float32 and float64 when one is installed; else float32 and float64 products from register
+/// tiles (<see cref="SmallGemm"/> on the calling thread for small ones, <see cref="TiledGemm"/>
+/// over the cores for the rest), and <see cref="ManagedGemm"/> for the integer dtypes. <c>SYMBOLIC_BLAS=managed</c> in the environment (read once) forces the managed
 /// path for the whole process.
 /// </summary>
 public static class Blas
@@ -81,8 +83,7 @@ public static class Blas
     {
         if (m > 0 && n > 0 && k > 0 && IsBlasType<T>() && UsesNative)
             Native(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, bcs, beta, c, co, ldc);
-        else if (!(m > 0 && n > 0 && k > 0 && IsBlasType<T>() && (long)m * n * k <= SmallWork
-            && Small(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, bcs, beta, c, co, ldc)))
+        else if (!(m > 0 && n > 0 && k > 0 && IsBlasType<T>() && Tiles(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, bcs, beta, c, co, ldc, parallel)))
             ManagedGemm.Gemm(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, bcs, beta, c, co, ldc, parallel);
     }
 
@@ -94,14 +95,20 @@ public static class Blas
     /// </summary>
     internal const long SmallWork = 1 << 21;
 
-    /// <summary>A small product (<see cref="SmallGemm"/>, over 512-bit vectors where the machine has them and C is wide enough), B's rows made contiguous first where they are not.</summary>
-    private static bool Small<T>(int m, int n, int k, T alpha, T[] a, int ao, int ars, int acs, T[] b, int bo, int brs, int bcs,
-        T beta, T[] c, int co, int ldc) where T : struct, INumber<T>
+    /// <summary>
+    /// A managed float or double product from register tiles: a small one (<see cref="SmallWork"/>)
+    /// in one <see cref="SmallGemm"/> call (over 512-bit vectors where the machine has them and C is
+    /// wide enough), a larger one blocked and over the cores (<see cref="TiledGemm"/>); B's rows made
+    /// contiguous first where they are not.
+    /// </summary>
+    private static bool Tiles<T>(int m, int n, int k, T alpha, T[] a, int ao, int ars, int acs, T[] b, int bo, int brs, int bcs,
+        T beta, T[] c, int co, int ldc, bool parallel) where T : struct, INumber<T>
     {
         T[]? bCopy = null;
         try
         {
             if (bcs != 1) (b, bo, brs) = (bCopy = Dense(b, bo, brs, bcs, k, n), 0, n);
+            if ((long)m * n * k > SmallWork) return TiledGemm.TryGemm(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, beta, c, co, ldc, parallel);
             return Vector512.IsHardwareAccelerated && VectorWidth.Default == 512 && n >= 2 * Vector512<T>.Count
                 ? SmallGemm512.TryGemm(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, beta, c, co, ldc)
                 : SmallGemm.TryGemm(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, beta, c, co, ldc);
@@ -133,12 +140,33 @@ public static class Blas
         }
     }
 
-    /// <summary>A rows x cols view copied row-major into a pooled array (return it to <see cref="ArrayPool{T}.Shared"/>).</summary>
+    /// <summary>
+    /// A rows x cols view copied row-major into a pooled array (return it to
+    /// <see cref="ArrayPool{T}.Shared"/>), in tiles of 32 x 32 so that a transpose reads and writes
+    /// whole cache lines (a 1024 x 1024 float32 transpose copied element by element in row order
+    /// cost several milliseconds, a cache miss a read).
+    /// </summary>
     private static T[] Dense<T>(T[] src, int off, int rs, int cs, int rows, int cols)
     {
+        const int Tile = 32;
         var dst = ArrayPool<T>.Shared.Rent(rows * cols);
-        for (int i = 0, q = 0; i < rows; i++)
-            for (int j = 0, p = off + i * rs; j < cols; j++, p += cs) dst[q++] = src[p];
+        if (rows <= 0 || cols <= 0) return dst;
+        if (!SmallGemmBounds.Within(src.Length, off, rows, rs, cols, cs))
+            throw new ArgumentOutOfRangeException(nameof(src), "The view reaches outside its array.");
+        // Inside the array (checked above): no bounds checks in the loop.
+        ref T s = ref MemoryMarshal.GetArrayDataReference(src);
+        ref T d = ref MemoryMarshal.GetArrayDataReference(dst);
+        for (int i0 = 0; i0 < rows; i0 += Tile)
+        {
+            int i1 = Math.Min(rows, i0 + Tile);
+            for (int j0 = 0; j0 < cols; j0 += Tile)
+            {
+                int j1 = Math.Min(cols, j0 + Tile);
+                for (int i = i0; i < i1; i++)
+                    for (int j = j0, p = off + i * rs + j0 * cs, q = i * cols + j0; j < j1; j++, p += cs, q++)
+                        Unsafe.Add(ref d, q) = Unsafe.Add(ref s, p);
+            }
+        }
         return dst;
     }
 }
