@@ -97,13 +97,14 @@ public static unsafe class Elementwise
             data[j + 1] = f.D[i];
         }
         var g = new Grid(sh, offsets, strides);
-        if (g.Parallel(cost))
-        {
-            nint r = (nint)row;
-            g.ForChunks((lo, hi) => Span(g, lo, hi, data, (delegate*<int, ref Lanes, void>)r));
-        }
+        if (g.Parallel(cost)) SpanOverCores(g, data, (nint)row);
         else Span(g, 0, g.Count, data, row);
     }
+
+    // A method of its own: a lambda's captures are allocated where the scope declaring them starts,
+    // so inline they would cost every call an allocation, the flat ones included.
+    private static void SpanOverCores(Grid g, Array[] data, nint row) =>
+        g.ForChunks((lo, hi) => Span(g, lo, hi, data, (delegate*<int, ref Lanes, void>)row));
 
     /// <summary>The rows of the flat output index range [lo, hi).</summary>
     private static void Span(Grid g, long lo, long hi, Array[] data, delegate*<int, ref Lanes, void> row)

@@ -22,20 +22,20 @@ public static unsafe class Reduction
     public static TAcc[] Rows<TAcc>(int rows, int length, int cost, delegate*<int, ref Lanes, TAcc> reduce, ref Lanes lanes, int operands)
     {
         var acc = ArrayPool<TAcc>.Shared.Rent(Math.Max(rows, 1));
-        if (rows > 1 && Grid.Worth((long)rows * length, cost))
-        {
-            var start = lanes;
-            nint fn = (nint)reduce;
-            System.Threading.Tasks.Parallel.For(0, Rt.Chunks(rows), c =>
-            {
-                var (lo, hi) = Rt.Chunk(rows, c);
-                var l = start;
-                RowRange(acc, lo, hi, length, (delegate*<int, ref Lanes, TAcc>)fn, ref l, operands);
-            });
-        }
+        if (rows > 1 && Grid.Worth((long)rows * length, cost)) RowsOverCores(acc, rows, length, (nint)reduce, lanes, operands);
         else RowRange(acc, 0, rows, length, reduce, ref lanes, operands);
         return acc;
     }
+
+    // The threaded paths are methods of their own: a lambda's captures are allocated where the
+    // method starts, so inline they would cost every call, threaded or not, an allocation.
+    private static void RowsOverCores<TAcc>(TAcc[] acc, int rows, int length, nint fn, Lanes start, int operands) =>
+        System.Threading.Tasks.Parallel.For(0, Rt.Chunks(rows), c =>
+        {
+            var (lo, hi) = Rt.Chunk(rows, c);
+            var l = start;
+            RowRange(acc, lo, hi, length, (delegate*<int, ref Lanes, TAcc>)fn, ref l, operands);
+        });
 
     private static void RowRange<TAcc>(TAcc[] acc, int lo, int hi, int length, delegate*<int, ref Lanes, TAcc> reduce, ref Lanes lanes, int operands)
     {
@@ -58,19 +58,19 @@ public static unsafe class Reduction
     /// </summary>
     public static void Columns<TAcc>(TAcc[] acc, int rows, int length, int cost, delegate*<int, TAcc[], int, ref Lanes, void> combine, ref Lanes lanes, int operands)
     {
-        if (length >= 256 && Grid.Worth((long)rows * length, cost))
-        {
-            var start = lanes;
-            nint fn = (nint)combine;
-            int chunks = Rt.Chunks(length / 64);
-            System.Threading.Tasks.Parallel.For(0, chunks, c =>
-            {
-                var (lo, hi) = Rt.Chunk(length, c, chunks, 64);
-                var l = start;
-                ColumnRange(acc, rows, lo, hi, (delegate*<int, TAcc[], int, ref Lanes, void>)fn, ref l, operands);
-            });
-        }
+        if (length >= 256 && Grid.Worth((long)rows * length, cost)) ColumnsOverCores(acc, rows, length, (nint)combine, lanes, operands);
         else ColumnRange(acc, rows, 0, length, combine, ref lanes, operands);
+    }
+
+    private static void ColumnsOverCores<TAcc>(TAcc[] acc, int rows, int length, nint fn, Lanes start, int operands)
+    {
+        int chunks = Rt.Chunks(length / 64);
+        System.Threading.Tasks.Parallel.For(0, chunks, c =>
+        {
+            var (lo, hi) = Rt.Chunk(length, c, chunks, 64);
+            var l = start;
+            ColumnRange(acc, rows, lo, hi, (delegate*<int, TAcc[], int, ref Lanes, void>)fn, ref l, operands);
+        });
     }
 
     private static void ColumnRange<TAcc>(TAcc[] acc, int rows, int lo, int hi, delegate*<int, TAcc[], int, ref Lanes, void> combine, ref Lanes lanes, int operands)

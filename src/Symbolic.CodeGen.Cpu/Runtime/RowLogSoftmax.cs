@@ -38,22 +38,30 @@ public static class RowLogSoftmax
         int rank = sh.Length;
         int n = sh[rank - 1];
         int rows = size / n;
-        int xc = xs[rank - 1], gc = gs is null ? 0 : gs[rank - 1];
-        void Row(int r)
+        if (RowMath.OverCores(rows, size)) OverCores(rows, size, y, sh, g, go, gs, x, xo, xs, n);
+        else for (int r = 0; r < rows; r++) Row(r, y, sh, g, go, gs, x, xo, xs, n);
+    }
+
+    // A method of its own: a lambda's captures are allocated where its method starts, so inline
+    // they would cost every call an allocation, threaded or not.
+    private static void OverCores<T>(int rows, int size, T[] y, int[] sh, T[]? g, int go, int[]? gs, T[] x, int xo, int[] xs, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        RowMath.EachRow(rows, size, r => Row(r, y, sh, g, go, gs, x, xo, xs, n));
+
+    /// <summary>Row <paramref name="r"/>: its first element in each operand, from its index over the leading dimensions, then the row.</summary>
+    private static void Row<T>(int r, T[] y, int[] sh, T[]? g, int go, int[]? gs, T[] x, int xo, int[] xs, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rank = sh.Length;
+        int xp = xo, gp = go;
+        for (int d = rank - 2, q = r; d >= 0; d--)
         {
-            // The row's first element in each operand, from its index over the leading dimensions.
-            int xp = xo, gp = go;
-            for (int d = rank - 2, q = r; d >= 0; d--)
-            {
-                int i = q % sh[d];
-                q /= sh[d];
-                xp += i * xs[d];
-                if (gs is not null) gp += i * gs[d];
-            }
-            if (g is null) LogSoftmaxRow(y, r * n, x, xp, xc, n);
-            else GradRow(y, r * n, g, gp, gc, x, xp, xc, n);
+            int i = q % sh[d];
+            q /= sh[d];
+            xp += i * xs[d];
+            if (gs is not null) gp += i * gs[d];
         }
-        RowMath.EachRow(rows, size, Row);
+        if (g is null) LogSoftmaxRow(y, r * n, x, xp, xs[rank - 1], n);
+        else GradRow(y, r * n, g, gp, gs![rank - 1], x, xp, xs[rank - 1], n);
     }
 
     /// <summary>One row: y[yp..yp+n) = (x - max) - log(sum(exp(x - max))), x's elements <paramref name="xc"/> apart.</summary>

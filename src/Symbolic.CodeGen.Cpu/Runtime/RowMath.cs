@@ -8,13 +8,16 @@ namespace Symbolic.CodeGen.Cpu.Runtime;
 /// <summary>What the row kernels (softmax, log-softmax and its gradient) share: the online maximum and sum of exponentials of a row, and NaN-propagating max and exp over generic vectors.</summary>
 internal static class RowMath
 {
+    /// <summary>True when <paramref name="rows"/> rows of <paramref name="size"/> elements in all are worth spreading over the cores.</summary>
+    internal static bool OverCores(int rows, long size) => rows > 1 && Grid.Worth(size, 12);
+
     /// <summary>
     /// Runs <paramref name="row"/> for each of <paramref name="rows"/> rows: on the calling thread, or
     /// in chunks of rows over the cores where the <paramref name="size"/> elements are worth it.
     /// </summary>
     internal static void EachRow(int rows, long size, Action<int> row)
     {
-        if (rows > 1 && Grid.Worth(size, 12))
+        if (OverCores(rows, size))
             Parallel.For(0, Rt.Chunks(rows), c =>
             {
                 var (lo, hi) = Rt.Chunk(rows, c);

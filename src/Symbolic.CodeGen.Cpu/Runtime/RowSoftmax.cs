@@ -35,16 +35,22 @@ public static class RowSoftmax
             (x, xo) = (y, 0);
         }
         int rows = outer * inner;
-        T[] src = x;
-        int so = xo;
-        void Row(int r)
-        {
-            int o = r / inner, i = r - o * inner;
-            int at = o * n * inner + i;
-            if (inner == 1) Contiguous(y, at, src, so + at, n);
-            else Strided(y, at, inner, n);
-        }
-        RowMath.EachRow(rows, size, Row);
+        if (RowMath.OverCores(rows, size)) OverCores(rows, size, y, x, xo, n, inner);
+        else for (int r = 0; r < rows; r++) Row(r, y, x, xo, n, inner);
+    }
+
+    // A method of its own: a lambda's captures are allocated where its method starts, so inline
+    // they would cost every call an allocation, threaded or not.
+    private static void OverCores<T>(int rows, int size, T[] y, T[] src, int so, int n, int inner) where T : unmanaged, IFloatingPointIeee754<T> =>
+        RowMath.EachRow(rows, size, r => Row(r, y, src, so, n, inner));
+
+    /// <summary>Row <paramref name="r"/>: contiguous from the source, or strided in place in y.</summary>
+    private static void Row<T>(int r, T[] y, T[] src, int so, int n, int inner) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int o = r / inner, i = r - o * inner;
+        int at = o * n * inner + i;
+        if (inner == 1) Contiguous(y, at, src, so + at, n);
+        else Strided(y, at, inner, n);
     }
 
     /// <summary>One contiguous row: x[xp .. xp+n) to y[yp .. yp+n) (the two may be the same storage).</summary>

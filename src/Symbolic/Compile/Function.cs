@@ -292,8 +292,8 @@ public sealed partial class Function : IDisposable
             if (d.DType != output.DType || !d.ShapeSpan.SequenceEqual(shape))
                 throw new ArgumentException(
                     $"Destination {i} (for output {i} {OutputText(i)}) must be a {output.DType.ShortName()} array of shape {NDArray.ShapeText(shape)} for these inputs, but got a {d.DType.ShortName()} array of shape {NDArray.ShapeText(d.ShapeSpan)}.", $"destinations[{i}]");
-            foreach (var c in schedule.Constants)
-                if (ReferenceEquals(c.Value.Buffer, d.Buffer))
+            for (int ci = 0; ci < schedule.Constants.Count; ci++)
+                if (ReferenceEquals(schedule.Constants[ci].Value.Buffer, d.Buffer))
                     throw new ArgumentException(
                         $"Destination {i} (for output {i} {OutputText(i)}) is the value of a constant of the graph: a destination is overwritten, so it cannot also be read.", $"destinations[{i}]");
             for (int s = firstShared; s < values.Length; s++)
@@ -390,8 +390,9 @@ public sealed partial class Function : IDisposable
                 }
             if (r < outputCount) continue;
             for (int v = 0; v < firstShared && mine; v++) mine = !ReferenceEquals(values[v].Buffer, buffer);
-            foreach (var c in schedule.Constants)
-                if (ReferenceEquals(c.Value.Buffer, buffer)) mine = false;
+            // An index loop: foreach over the interface would allocate an enumerator every call.
+            for (int ci = 0; ci < schedule.Constants.Count; ci++)
+                if (ReferenceEquals(schedule.Constants[ci].Value.Buffer, buffer)) mine = false;
             for (int o = 0; o < results.Length && mine; o++)
                 if (o != r && ReferenceEquals(results[o].Buffer, buffer)) mine = false;
             owned[r - outputCount] = mine;

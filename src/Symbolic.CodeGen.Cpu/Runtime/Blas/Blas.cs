@@ -62,15 +62,20 @@ public static class Blas
     /// </summary>
     internal static void MatMul<T>(MatMulShape s, T alpha, T[] a, int ao, T[] b, int bo, T beta, T[] c) where T : struct, INumber<T>
     {
-        int m = s.M, n = s.N, k = s.K;
-        void Batch(int bi, bool parallel) =>
-            Gemm(m, n, k, alpha, a, ao + s.AOffset(bi), s.ARow, s.ACol, b, bo + s.BOffset(bi), s.BRow, s.BCol, beta, c, bi * m * n, n, parallel);
-        long work = (long)m * n * k;
+        long work = (long)s.M * s.N * s.K;
         bool spread = s.Batches > 1 && work < ManagedGemm.ParallelWork && work * s.Batches >= ManagedGemm.ParallelWork
             && Environment.ProcessorCount > 1 && !(IsBlasType<T>() && UsesNative);
-        if (spread) Parallel.For(0, s.Batches, bi => Batch(bi, false));
-        else for (int bi = 0; bi < s.Batches; bi++) Batch(bi, true);
+        if (spread) BatchesOverCores(s, alpha, a, ao, b, bo, beta, c);
+        else for (int bi = 0; bi < s.Batches; bi++) Batch(s, bi, alpha, a, ao, b, bo, beta, c, parallel: true);
     }
+
+    /// <summary>One batch of a product.</summary>
+    private static void Batch<T>(MatMulShape s, int bi, T alpha, T[] a, int ao, T[] b, int bo, T beta, T[] c, bool parallel) where T : struct, INumber<T> =>
+        Gemm(s.M, s.N, s.K, alpha, a, ao + s.AOffset(bi), s.ARow, s.ACol, b, bo + s.BOffset(bi), s.BRow, s.BCol, beta, c, bi * s.M * s.N, s.N, parallel);
+
+    // A method of its own: the lambda's captures are allocated where the method starts.
+    private static void BatchesOverCores<T>(MatMulShape s, T alpha, T[] a, int ao, T[] b, int bo, T beta, T[] c) where T : struct, INumber<T> =>
+        Parallel.For(0, s.Batches, bi => Batch(s, bi, alpha, a, ao, b, bo, beta, c, parallel: false));
 
     /// <summary>
     /// One product <c>C = alpha * A * B + beta * C</c> on strided operands (see

@@ -5,9 +5,10 @@ namespace Symbolic.CodeGen.Cpu.Runtime;
 /// (m x k) * (k x n) product with the given row and column strides, and the batches walk the
 /// leading dimensions of the result, which broadcast against the operands' own (a missing or
 /// size-1 leading dimension stays put). A vector operand is a 1 x k row (left) or a k x 1 column
-/// (right); vector · vector is a 1 x 1 product. The result is contiguous, batch after batch.
+/// (right); vector · vector is a 1 x 1 product. The result is contiguous, batch after batch. A
+/// struct: every product of every call makes one.
 /// </summary>
-internal sealed class MatMulShape
+internal readonly struct MatMulShape
 {
     public int M { get; }
     public int N { get; }
