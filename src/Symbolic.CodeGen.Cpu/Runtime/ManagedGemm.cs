@@ -3,7 +3,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Symbolic.CodeGen.Cpu.Runtime;
 
@@ -200,17 +199,17 @@ internal static class ManagedGemm
             var b0 = Vector256.LoadUnsafe(ref bp);
             var b1 = Vector256.LoadUnsafe(ref bp, w);
             var x = Vector256.Create(ap);
-            c00 = MulAdd(x, b0, c00); c01 = MulAdd(x, b1, c01);
+            c00 = SmallGemm.MulAdd(x, b0, c00); c01 = SmallGemm.MulAdd(x, b1, c01);
             x = Vector256.Create(Unsafe.Add(ref ap, 1));
-            c10 = MulAdd(x, b0, c10); c11 = MulAdd(x, b1, c11);
+            c10 = SmallGemm.MulAdd(x, b0, c10); c11 = SmallGemm.MulAdd(x, b1, c11);
             x = Vector256.Create(Unsafe.Add(ref ap, 2));
-            c20 = MulAdd(x, b0, c20); c21 = MulAdd(x, b1, c21);
+            c20 = SmallGemm.MulAdd(x, b0, c20); c21 = SmallGemm.MulAdd(x, b1, c21);
             x = Vector256.Create(Unsafe.Add(ref ap, 3));
-            c30 = MulAdd(x, b0, c30); c31 = MulAdd(x, b1, c31);
+            c30 = SmallGemm.MulAdd(x, b0, c30); c31 = SmallGemm.MulAdd(x, b1, c31);
             x = Vector256.Create(Unsafe.Add(ref ap, 4));
-            c40 = MulAdd(x, b0, c40); c41 = MulAdd(x, b1, c41);
+            c40 = SmallGemm.MulAdd(x, b0, c40); c41 = SmallGemm.MulAdd(x, b1, c41);
             x = Vector256.Create(Unsafe.Add(ref ap, 5));
-            c50 = MulAdd(x, b0, c50); c51 = MulAdd(x, b1, c51);
+            c50 = SmallGemm.MulAdd(x, b0, c50); c51 = SmallGemm.MulAdd(x, b1, c51);
             ap = ref Unsafe.Add(ref ap, MR);
             bp = ref Unsafe.Add(ref bp, 2 * w);
         }
@@ -220,17 +219,6 @@ internal static class ManagedGemm
         c30.StoreUnsafe(ref tile, 6 * w); c31.StoreUnsafe(ref tile, 7 * w);
         c40.StoreUnsafe(ref tile, 8 * w); c41.StoreUnsafe(ref tile, 9 * w);
         c50.StoreUnsafe(ref tile, 10 * w); c51.StoreUnsafe(ref tile, 11 * w);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> MulAdd<T>(Vector256<T> x, Vector256<T> y, Vector256<T> acc) where T : struct, INumber<T>
-    {
-        if (Fma.IsSupported)
-        {
-            if (typeof(T) == typeof(float)) return Fma.MultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
-            if (typeof(T) == typeof(double)) return Fma.MultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
-        }
-        return x * y + acc;
     }
 
     /// <summary>C[rows, cols] = alpha * tile + beta * C (C not read where beta is zero), for the valid part of a tile.</summary>

@@ -73,7 +73,8 @@ internal static partial class SmallGemm
         ref T a1 = ref Unsafe.Add(ref a, rows > 1 ? ars : 0);
         ref T a2 = ref Unsafe.Add(ref a, rows > 2 ? 2 * ars : 0);
         ref T a3 = ref Unsafe.Add(ref a, rows > 3 ? 3 * ars : 0);
-        if (rows == 4 && vectors == 2)
+        // Fewer than four rows: the missing ones read row 0 again and are not stored.
+        if (vectors == 2)
         {
             for (int p = 0, pa = 0, pb = 0; p < k; p++, pa += acs, pb += brs)
             {
@@ -88,22 +89,6 @@ internal static partial class SmallGemm
                 c20 = MulAdd(x, b0, c20); c21 = MulAdd(x, b1, c21);
                 x = Vector256.Create(Unsafe.Add(ref a3, pa));
                 c30 = MulAdd(x, b0, c30); c31 = MulAdd(x, b1, c31);
-            }
-        }
-        else if (vectors == 2)
-        {
-            // Fewer rows: the missing ones read row 0 again and are not stored.
-            for (int p = 0, pa = 0, pb = 0; p < k; p++, pa += acs, pb += brs)
-            {
-                ref T bp = ref Unsafe.Add(ref b, pb);
-                var b0 = Vector256.LoadUnsafe(ref bp);
-                var b1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref bp, w));
-                var x = Vector256.Create(Unsafe.Add(ref a, pa));
-                c00 = MulAdd(x, b0, c00); c01 = MulAdd(x, b1, c01);
-                x = Vector256.Create(Unsafe.Add(ref a1, pa));
-                c10 = MulAdd(x, b0, c10); c11 = MulAdd(x, b1, c11);
-                x = Vector256.Create(Unsafe.Add(ref a2, pa));
-                c20 = MulAdd(x, b0, c20); c21 = MulAdd(x, b1, c21);
             }
         }
         else
@@ -166,8 +151,9 @@ internal static partial class SmallGemm
         v.StoreUnsafe(ref c);
     }
 
+    /// <summary><c>x * y + acc</c>, fused where the machine has FMA (also ManagedGemm's).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> MulAdd<T>(Vector256<T> x, Vector256<T> y, Vector256<T> acc) where T : struct, INumber<T>
+    internal static Vector256<T> MulAdd<T>(Vector256<T> x, Vector256<T> y, Vector256<T> acc) where T : struct, INumber<T>
     {
         if (Fma.IsSupported)
         {
