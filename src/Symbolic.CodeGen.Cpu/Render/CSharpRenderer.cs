@@ -35,12 +35,6 @@ public static class CSharpRenderer
     /// <summary>At least this many kernel calls in a row are spelled as a table rather than as calls.</summary>
     private const int TableRows = 32;
 
-    /// <summary>
-    /// Each kernel sits in a class of its own (<c>G0</c>, <c>G1</c>, ...): Roslyn compiles the methods
-    /// of one class one after another but classes in parallel, so the kernels of a program compile on
-    /// every core (a new 14-kernel training graph: 78-118 ms in one class, 44-81 ms apart, 2 cores).
-    /// </summary>
-    private const int KernelsPerClass = 1;
 
     /// <summary>Stands for a kernel's name while its text is compared with the kernels spelled before.</summary>
     private const string Placeholder = "K__";
@@ -145,7 +139,6 @@ public static class CSharpRenderer
                         ? $"// n{k} = {CommentText(FusedKernel.Describe(step))}"
                         : step.Row is { } rs ? $"// n{k} = {RowStepKernel.Describe(rs, i => "n" + i)}"
                         : $"// n{k} = {CommentText(node.Op.Name)}({SlotNames(ins)})";
-                    int group = indexOf[name] / KernelsPerClass;
                     var storage = buffers.Storage[k] == StorageKind.Pooled ? buffers.BufferOf[k] : -1;
                     // The row: kernel, slot, buffer, then the slots read (and a reduction's input, for its shape).
                     int extra = node.Op is Reduce && ins[0] >= 0 ? 1 : 0;
@@ -154,7 +147,7 @@ public static class CSharpRenderer
                     Array.Copy(reads, 0, tableRow, 3, reads.Length);
                     if (extra == 1) tableRow[^1] = ins[0];
                     var invoke = $"{name}(f, {k}, {storage}{Each(tableRow.Length - 3, i => ", " + tableRow[3 + i])});";
-                    invoke = $"G{group}.{invoke}";
+                    invoke = $"G{indexOf[name]}.{invoke}";
                     pending.Add(new Call(comment, instrument ? $"{{ long t = f.I!.Start(); {invoke} f.I.Done(f, {call}, {k}, t); }}" : invoke, tableRow));
                     break;
                 }
@@ -179,13 +172,15 @@ public static class CSharpRenderer
         w.Line("namespace Symbolic.Generated;");
         w.Line();
         w.Open($"public static unsafe class {ClassName}");
-        // The kernels nest in classes G0, G1, ... of KernelsPerClass kernels each; Run and its parts
-        // call them through their class.
+        // Each kernel sits in a class of its own, G0, G1, ..., which Run and its parts call it through:
+        // Roslyn compiles one class's methods one after another but classes in parallel, so the
+        // kernels of a program compile on every core (a new 14-kernel training graph: 78-118 ms in
+        // one class, 44-81 ms apart, 2 cores).
         for (int i = 0; i < kernels.Count; i++)
         {
-            if (i % KernelsPerClass == 0) w.Open($"internal static class G{i / KernelsPerClass}");
+            w.Open($"internal static class G{i}");
             foreach (var line in kernels[i].Source.TrimEnd('\n').Split('\n')) w.Line(line);
-            if (i % KernelsPerClass == KernelsPerClass - 1 || i == kernels.Count - 1) w.Close();
+            w.Close();
             w.Line();
         }
         w.Open("public static void Run(Frame f)");
@@ -225,7 +220,7 @@ public static class CSharpRenderer
             if (called[kernel] is not { } r) continue;
             int n = r.Length - 3;
             var args = Each(n + 2, j => $", s[at + {j + 1}]");
-            w.Line($"case {kernel}: G{kernel / KernelsPerClass}.{kernels[kernel].Name}(f{args}); at += {n + 3}; break;");
+            w.Line($"case {kernel}: G{kernel}.{kernels[kernel].Name}(f{args}); at += {n + 3}; break;");
         }
         w.Line("default: throw new InvalidOperationException($\"No kernel {s[at]}.\");");
         w.Close();
