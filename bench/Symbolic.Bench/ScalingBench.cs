@@ -75,36 +75,40 @@ public static class ScalingBench
 
     private static string Ms(double ms) => ms >= 100 ? $"{ms:F0} ms" : $"{ms:F1} ms";
 
-    private record struct PhaseTimes(double Rewrite, double Schedule, double Lower, double Render, double Roslyn, int Kernels, int SourceChars);
+    private record struct PhaseTimes(double Rewrite, double Schedule, double Lower, double Render, double Roslyn, int Kernels, int SourceChars, long Linked = 0);
 
-    private static PhaseTimes Phases(Variable x, Variable output) => Phases([x], [output]);
+    /// <summary>A chain's phases with every kernel compiled (no linking to the warm-up's kernels): the cost of a chain the process has not seen.</summary>
+    private static PhaseTimes Phases(Variable x, Variable output) => Phases([x], [output], link: false);
 
     /// <summary>
     /// The phases of compiling new training graphs (2 to 5 hidden layers, as the quick runner's
-    /// "new graph" row) in a warm process: where the milliseconds of a new graph go.
+    /// "new graph" row) in a warm process: where the milliseconds of a new graph go. Their kernels
+    /// are those of the graphs compiled first, so Roslyn compiles Run and links the kernels (the
+    /// "linked" column); <c>SYMBOLIC_LINK_KERNELS=0</c> compiles every kernel instead.
     /// </summary>
     public static void TrainingGraphs()
     {
         Environment.SetEnvironmentVariable("SYMBOLIC_DISK_CACHE", "0");
         for (int i = 0; i < 8; i++) Training(new TrainingStep(8, [20, .. Enumerable.Repeat(16, 6 + i), 5], 0.1, 900 + i));
-        Console.WriteLine("| hidden layers | nodes | rewrite | schedule | lower | render | Roslyn | compile (sum) | kernels | source |");
-        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| hidden layers | nodes | rewrite | schedule | lower | render | Roslyn | compile (sum) | kernels | linked | source |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (int hidden = 2; hidden <= 5; hidden++)
         {
             var step = new TrainingStep(8, [20, .. Enumerable.Repeat(16, hidden), 5], 0.1, 300 + hidden);
             var (nodes, p) = Training(step);
             double sum = p.Rewrite + p.Schedule + p.Lower + p.Render + p.Roslyn;
-            Console.WriteLine($"| {hidden} | {nodes} | {Ms(p.Rewrite)} | {Ms(p.Schedule)} | {Ms(p.Lower)} | {Ms(p.Render)} | {Ms(p.Roslyn)} | {Ms(sum)} | {p.Kernels} | {p.SourceChars / 1024.0:F0} KB |");
+            Console.WriteLine($"| {hidden} | {nodes} | {Ms(p.Rewrite)} | {Ms(p.Schedule)} | {Ms(p.Lower)} | {Ms(p.Render)} | {Ms(p.Roslyn)} | {Ms(sum)} | {p.Kernels} | {p.Linked} | {p.SourceChars / 1024.0:F0} KB |");
         }
     }
 
     private static (int Nodes, PhaseTimes Times) Training(TrainingStep step)
     {
         var all = step.Outputs.Concat(step.Updates.Select(u => u.Item2)).ToArray();
-        return (GraphWalk.TopologicalOrder(all).Count, Phases(step.Inputs.ToArray(), all));
+        return (GraphWalk.TopologicalOrder(all).Count, Phases(step.Inputs.ToArray(), all, link: true));
     }
 
-    private static PhaseTimes Phases(Variable[] inputs, Variable[] outputs)
+    /// <param name="link">Compile as Function.Compile does, calling the kernels compiled before; false: the whole source, every kernel compiled.</param>
+    private static PhaseTimes Phases(Variable[] inputs, Variable[] outputs, bool link)
     {
         var sw = Stopwatch.StartNew();
         var (optimized, _) = Rulebook.Engine.Run(outputs);
@@ -118,10 +122,12 @@ public static class ScalingBench
         sw.Restart();
         var rendered = CSharpRenderer.Render(buffers);
         double render = sw.Elapsed.TotalMilliseconds;
+        long linked = RoslynCompiler.KernelsLinked;
         sw.Restart();
-        RoslynCompiler.Load(rendered.Source);
+        if (link) RoslynCompiler.Load(rendered);
+        else RoslynCompiler.Load(rendered.Source);
         double roslyn = sw.Elapsed.TotalMilliseconds;
-        return new PhaseTimes(rewrite, scheduleMs, lower, render, roslyn, rendered.Kernels.Count, rendered.Source.Length);
+        return new PhaseTimes(rewrite, scheduleMs, lower, render, roslyn, rendered.Kernels.Count, rendered.Source.Length, RoslynCompiler.KernelsLinked - linked);
     }
 
     private static (Variable X, Variable Y) Chain(int links)

@@ -53,7 +53,7 @@ public sealed class CpuProgram
     {
         var buffers = Lower(schedule, fuse);
         var rendered = CSharpRenderer.Render(buffers, profile || nanGuard, vectorBits);
-        var entry = RoslynCompiler.Load(rendered.Source);
+        var entry = RoslynCompiler.Load(rendered);
         var maps = rendered.MapNodes.Select(n => (SubProgram)new MapRunner((Map)n.Op, vectorBits)).ToArray();
         var program = new CpuProgram(buffers, rendered, entry, maps);
         if (profile || nanGuard)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Symbolic.CodeGen.Cpu.Render;
 
 namespace Symbolic.CodeGen.Cpu.Compile;
 
@@ -8,27 +9,56 @@ namespace Symbolic.CodeGen.Cpu.Compile;
 /// A program is built once however many threads ask for it at once. Evicting a program unloads its
 /// collectible load context, which the runtime frees once no Function still holds its delegate.
 /// </summary>
+/// <remarks>
+/// Kernels are compiled once a process too: the programs in memory index their kernels by
+/// <see cref="RenderedKernel.Key"/>, and a new program whose kernels were compiled before is compiled
+/// <em>linked</em>: those kernels' classes become entries that call the compiled kernels through
+/// pointers (<see cref="CSharpRenderer.LinkedSource"/>), so Roslyn binds only Run and the kernels
+/// that are new. On disk a linked program is kind <see cref="LinkedKind"/>: its assembly and, for each
+/// linked kernel, the key of the program that holds it, which a fresh process loads first (from
+/// memory or disk; where one is gone, the program is compiled again). The source a Function shows,
+/// and the key of both caches, is always the whole program.
+/// </remarks>
 internal sealed class ProgramCache
 {
     /// <summary>How many loaded programs the process keeps by default.</summary>
     public const int DefaultCapacity = 256;
 
-    /// <summary>The disk cache's kind for compiled C# programs.</summary>
+    /// <summary>The disk cache's kind for compiled C# programs that hold all their kernels.</summary>
     public const string Kind = "dll";
+
+    /// <summary>The disk cache's kind for linked programs (<see cref="LinkedImage"/>).</summary>
+    public const string LinkedKind = "linked";
 
     private readonly Lock gate = new();
     private readonly Dictionary<string, LinkedListNode<Slot>> slots = new(StringComparer.Ordinal);
     private readonly LinkedList<Slot> recency = new();
-    private long compiles, diskHits, diskMisses, evictions;
+    /// <summary>The compiled kernels of the programs in memory, by <see cref="RenderedKernel.Key"/>.</summary>
+    private readonly Dictionary<string, KernelSite> kernels = new(StringComparer.Ordinal);
+    private long compiles, linkedCompiles, kernelsLinked, diskHits, diskMisses, evictions;
 
-    public ProgramCache(int capacity, DiskCache? disk)
+    /// <param name="capacity">How many programs to keep loaded.</param>
+    /// <param name="disk">The disk cache behind this one (null: none).</param>
+    /// <param name="linkKernels">Compile new programs linked to the kernels compiled before (false: every program compiles all its kernels).</param>
+    public ProgramCache(int capacity, DiskCache? disk, bool linkKernels = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
         Disk = disk;
+        LinkKernels = linkKernels;
     }
 
+    /// <summary>Set to <c>0</c>, <c>false</c>, <c>off</c> or <c>no</c> to compile every program with all its kernels (no linking to kernels compiled before).</summary>
+    public const string LinkVariable = "SYMBOLIC_LINK_KERNELS";
+
+    /// <summary>Whether <see cref="LinkVariable"/> leaves linking on (it is on unless the variable turns it off).</summary>
+    public static bool LinkingFromEnvironment() =>
+        Environment.GetEnvironmentVariable(LinkVariable)?.Trim().ToLowerInvariant() is not ("0" or "false" or "off" or "no");
+
     public int Capacity { get; }
+
+    /// <summary>Whether new programs are compiled linked to kernels compiled before.</summary>
+    public bool LinkKernels { get; }
 
     /// <summary>The disk cache behind this one, or null where there is none (or it is not usable).</summary>
     public DiskCache? Disk { get; }
@@ -36,7 +66,19 @@ internal sealed class ProgramCache
     /// <summary>Programs Roslyn compiled for this cache.</summary>
     public long Compiles => Interlocked.Read(ref compiles);
 
-    /// <summary>Programs loaded from the disk cache.</summary>
+    /// <summary>Of <see cref="Compiles"/>, the programs compiled linked to kernels compiled before.</summary>
+    public long LinkedCompiles => Interlocked.Read(ref linkedCompiles);
+
+    /// <summary>Kernels that linked compiles called from earlier programs instead of compiling.</summary>
+    public long KernelsLinked => Interlocked.Read(ref kernelsLinked);
+
+    /// <summary>Compiled kernels indexed for linking (those of the programs in memory).</summary>
+    public int KernelCount
+    {
+        get { lock (gate) return kernels.Count; }
+    }
+
+    /// <summary>Programs loaded from the disk cache (the programs a linked one calls into included).</summary>
     public long DiskHits => Interlocked.Read(ref diskHits);
 
     /// <summary>Programs looked for on disk and not found there (or found damaged).</summary>
@@ -53,14 +95,22 @@ internal sealed class ProgramCache
 
     public bool Contains(string source)
     {
-        var hash = RoslynCompiler.Hash(source);
-        lock (gate) return slots.ContainsKey(hash);
+        var key = CompilerStamp.KeyOf(source);
+        lock (gate) return slots.ContainsKey(key);
     }
 
     /// <summary>The entry of the program compiled from <paramref name="source"/>: from memory, else from disk, else compiled (and stored in both).</summary>
-    public ProgramEntry Load(string source)
+    public ProgramEntry Load(string source) => Load(source, null);
+
+    /// <summary>
+    /// The entry of a rendered program, as <see cref="Load(string)"/>, compiled linked to the kernels
+    /// of programs compiled before where there are any; its own kernels are indexed for the next.
+    /// </summary>
+    public ProgramEntry Load(RenderedProgram program) => Load(program.Source, program);
+
+    private ProgramEntry Load(string source, RenderedProgram? rendered)
     {
-        var hash = RoslynCompiler.Hash(source);
+        var hash = CompilerStamp.KeyOf(source);
         Slot slot;
         lock (gate)
         {
@@ -72,7 +122,7 @@ internal sealed class ProgramCache
             }
             else
             {
-                slot = new Slot(hash, new Lazy<LoadedProgram>(() => Build(source, hash)));
+                slot = new Slot(hash, new Lazy<LoadedProgram>(() => Build(source, hash, rendered)));
                 slots.Add(hash, recency.AddFirst(slot));
                 while (slots.Count > Capacity) Evict(recency.Last!);
             }
@@ -90,7 +140,47 @@ internal sealed class ProgramCache
             throw;
         }
         slot.Settle();
+        if (rendered is not null) Index(slot, program, rendered);
         return program.Entry;
+    }
+
+    /// <summary>Adds a program's kernels to the index, each where it is compiled (its own class, or the program a link calls), while the program is in memory.</summary>
+    private void Index(Slot slot, LoadedProgram program, RenderedProgram rendered)
+    {
+        if (rendered.KernelClasses.Count != rendered.Kernels.Count) return;
+        lock (gate)
+        {
+            if (!slots.TryGetValue(slot.Hash, out var node) || node.Value != slot) return;
+            for (int i = 0; i < rendered.Kernels.Count; i++)
+            {
+                var kernel = rendered.Kernels[i];
+                if (kernels.ContainsKey(kernel.Key)) continue;
+                var cls = $"G{i}";
+                KernelSite? site = null;
+                foreach (var link in program.Links)
+                    if (link.Class == cls) site = link.Site;
+                kernels[kernel.Key] = site ?? new KernelSite(program, cls, kernel.Name);
+            }
+        }
+    }
+
+    /// <summary>For each kernel of the program, the site where it is already compiled (null where it is not).</summary>
+    private KernelSite?[] CompiledKernels(RenderedProgram rendered)
+    {
+        var sites = new KernelSite?[rendered.Kernels.Count];
+        if (rendered.KernelClasses.Count != sites.Length) return sites;
+        lock (gate)
+            for (int i = 0; i < sites.Length; i++)
+                sites[i] = kernels.GetValueOrDefault(rendered.Kernels[i].Key);
+        return sites;
+    }
+
+    /// <summary>The program loaded for <paramref name="source"/>, where it is in memory and built (for tests).</summary>
+    internal LoadedProgram? Loaded(string source)
+    {
+        var key = CompilerStamp.KeyOf(source);
+        lock (gate)
+            return slots.TryGetValue(key, out var node) && node.Value.Program is { IsValueCreated: true } built ? TryValue(built) : null;
     }
 
     /// <summary>Evicts every program from memory (the disk keeps its entries).</summary>
@@ -105,6 +195,27 @@ internal sealed class ProgramCache
         Remove(node);
         node.Value.Evict();
         Interlocked.Increment(ref evictions);
+        // Its kernels leave the index (programs linked to them keep them loaded while they live).
+        if (node.Value.Program is { IsValueCreated: true } built && TryValue(built) is { } program)
+        {
+            List<string>? gone = null;
+            foreach (var (key, site) in kernels)
+                if (site.Program == program) (gone ??= []).Add(key);
+            if (gone is not null) foreach (var key in gone) kernels.Remove(key);
+        }
+    }
+
+    /// <summary>A built slot's program, or null where building it failed.</summary>
+    private static LoadedProgram? TryValue(Lazy<LoadedProgram> built)
+    {
+        try
+        {
+            return built.Value;
+        }
+        catch
+        {
+            return null;
+        }
     }
 
     private void Remove(LinkedListNode<Slot> node)
@@ -113,33 +224,123 @@ internal sealed class ProgramCache
         slots.Remove(node.Value.Hash);
     }
 
-    private LoadedProgram Build(string source, string hash)
+    private static string AssemblyName(string key) => "Symbolic.Generated." + key[..16];
+
+    private LoadedProgram Build(string source, string key, RenderedProgram? rendered)
     {
-        var name = "Symbolic.Generated." + hash[..16];
-        string? key = null;
+        var name = AssemblyName(key);
         if (Disk is { IsUsable: true } disk)
         {
-            key = CompilerStamp.KeyOf(source);
-            if (disk.TryGet(Kind, key) is { } image)
-            {
-                try
-                {
-                    var cached = LoadedProgram.Load(image, name);
-                    Interlocked.Increment(ref diskHits);
-                    return cached;
-                }
-                catch (Exception e) when (e is BadImageFormatException or FileLoadException or InvalidOperationException or ArgumentException)
-                {
-                    // Whole bytes that are not a program (written by something else): rebuild.
-                    disk.Reject(Kind, key);
-                }
-            }
+            if (FromDisk(disk, key) is { } cached) return cached;
             Interlocked.Increment(ref diskMisses);
         }
+        var sites = rendered is null || !LinkKernels ? [] : CompiledKernels(rendered);
+        if (rendered is not null && sites.Any(s => s is not null))
+        {
+            var links = new List<Link>();
+            var linked = new bool[sites.Length];
+            for (int i = 0; i < sites.Length; i++)
+                if (sites[i] is { } site)
+                {
+                    linked[i] = true;
+                    links.Add(new Link($"G{i}", site));
+                }
+            var image = Compile(CSharpRenderer.LinkedSource(rendered, linked), name);
+            Interlocked.Increment(ref linkedCompiles);
+            Interlocked.Add(ref kernelsLinked, links.Count);
+            var program = LoadedProgram.Load(image, name, key, links);
+            Disk?.Put(LinkedKind, key, LinkedImage.Write(
+                links.Select(l => new LinkedImage.Record(l.Class, l.Site.Program.Key, l.Site.Class, l.Site.Method)).ToList(), image));
+            return program;
+        }
         var compiled = Compile(source, name);
-        var program = LoadedProgram.Load(compiled, name);
-        if (key is not null) Disk!.Put(Kind, key, compiled);
-        return program;
+        var whole = LoadedProgram.Load(compiled, name, key);
+        Disk?.Put(Kind, key, compiled);
+        return whole;
+    }
+
+    /// <summary>The program stored under <paramref name="key"/>, whole or linked (the programs it links to loaded first); null where there is none, and a damaged entry is deleted.</summary>
+    private LoadedProgram? FromDisk(DiskCache disk, string key)
+    {
+        var name = AssemblyName(key);
+        if (disk.TryGet(Kind, key) is { } image)
+        {
+            try
+            {
+                var cached = LoadedProgram.Load(image, name, key);
+                Interlocked.Increment(ref diskHits);
+                return cached;
+            }
+            catch (Exception e) when (e is BadImageFormatException or FileLoadException or InvalidOperationException or ArgumentException)
+            {
+                // Whole bytes that are not a program (written by something else): rebuild.
+                disk.Reject(Kind, key);
+            }
+        }
+        if (disk.TryGet(LinkedKind, key) is { } bytes)
+        {
+            if (LinkedImage.TryRead(bytes, out var records, out var linkedImage))
+            {
+                var links = new List<Link>();
+                foreach (var r in records)
+                {
+                    // A program it links to that is gone from memory and disk: this one is rebuilt.
+                    if (Provider(r.ProgramKey) is not { } provider) break;
+                    links.Add(new Link(r.Class, new KernelSite(provider, r.KernelClass, r.Method)));
+                }
+                if (links.Count == records.Count)
+                    try
+                    {
+                        var cached = LoadedProgram.Load(linkedImage, name, key, links);
+                        Interlocked.Increment(ref diskHits);
+                        return cached;
+                    }
+                    catch (Exception e) when (e is BadImageFormatException or FileLoadException or InvalidOperationException or ArgumentException)
+                    {
+                        // Not a program, or a kernel not where its link says: rebuild.
+                    }
+            }
+            disk.Reject(LinkedKind, key);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The program under <paramref name="key"/> that holds kernels a linked program calls: from
+    /// memory, else from disk (and kept in memory like any other); null where neither has it.
+    /// </summary>
+    private LoadedProgram? Provider(string key)
+    {
+        Slot slot;
+        lock (gate)
+        {
+            if (slots.TryGetValue(key, out var node))
+            {
+                recency.Remove(node);
+                recency.AddFirst(node);
+                slot = node.Value;
+            }
+            else
+            {
+                slot = new Slot(key, new Lazy<LoadedProgram>(() =>
+                    (Disk is { IsUsable: true } disk ? FromDisk(disk, key) : null)
+                    ?? throw new FileNotFoundException($"No compiled program {key[..16]} in memory or on disk.")));
+                slots.Add(key, recency.AddFirst(slot));
+                while (slots.Count > Capacity) Evict(recency.Last!);
+            }
+        }
+        try
+        {
+            var program = slot.Program.Value;
+            slot.Settle();
+            return program;
+        }
+        catch
+        {
+            lock (gate)
+                if (slots.TryGetValue(key, out var node) && node.Value == slot) Remove(node);
+            return null;
+        }
     }
 
     /// <summary>Kept apart (and never inlined) so that the JIT meets Roslyn only when something is compiled.</summary>

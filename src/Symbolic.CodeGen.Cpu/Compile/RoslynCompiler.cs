@@ -9,13 +9,14 @@ public delegate void ProgramEntry(Frame frame);
 /// <summary>
 /// Compiled generated programs, by source. The same source again costs no compilation: the process
 /// keeps the last <see cref="ProgramCache.DefaultCapacity"/> programs loaded (each in a collectible
-/// AssemblyLoadContext of its own, unloaded when evicted), and the disk cache
+/// AssemblyLoadContext of its own, unloaded when evicted), a new program calls the kernels those
+/// programs compiled rather than compiling them again, and the disk cache
 /// (<see cref="DiskCache.Default"/>: <c>$SYMBOLIC_CACHE_DIR</c>, else <c>~/.cache/symbolic</c>) keeps
 /// compiled assemblies across processes, so a process whose programs are all on disk never starts Roslyn.
 /// </summary>
 public static class RoslynCompiler
 {
-    private static readonly Lazy<ProgramCache> Shared = new(() => new ProgramCache(ProgramCache.DefaultCapacity, DiskCache.Default));
+    private static readonly Lazy<ProgramCache> Shared = new(() => new ProgramCache(ProgramCache.DefaultCapacity, DiskCache.Default, ProgramCache.LinkingFromEnvironment()));
     private static readonly AsyncLocal<ProgramCache?> Scoped = new();
     private static int compileCount;
 
@@ -42,6 +43,15 @@ public static class RoslynCompiler
 
     /// <summary>The entry of the program compiled from <paramref name="source"/>; raises with Roslyn's diagnostics where it does not compile.</summary>
     public static ProgramEntry Load(string source) => Current.Load(source);
+
+    /// <summary>
+    /// The entry of a rendered program: as <see cref="Load(string)"/>, except that the kernels this
+    /// process has compiled before (in programs still in memory) are called, not compiled again.
+    /// </summary>
+    public static ProgramEntry Load(Render.RenderedProgram program) => Current.Load(program);
+
+    /// <summary>Kernels this process's compiles called from earlier programs instead of compiling them again.</summary>
+    public static long KernelsLinked => Current.KernelsLinked;
 
     /// <summary>Evicts every program from memory (the disk cache keeps them).</summary>
     internal static void ClearMemoryCache() => Current.Clear();

@@ -5,7 +5,18 @@ using static Symbolic.CodeGen.Cpu.Render.CSharpNames;
 namespace Symbolic.CodeGen.Cpu.Render;
 
 /// <summary>One generated kernel: its method name and text.</summary>
-public sealed record RenderedKernel(string Name, string Source);
+public sealed record RenderedKernel(string Name, string Source)
+{
+    /// <summary>
+    /// The kernel's identity across programs: the SHA-256 (hex) of its text with the name left out
+    /// and of the vector width it is compiled for. Two programs' kernels with one key are the same
+    /// code, so a program can call another's compiled kernel instead of compiling its own.
+    /// </summary>
+    public string Key { get; init; } = "";
+
+    /// <summary>How many int parameters follow the frame in the entry Run calls (<c>K(f, k, b, i0, ...)</c>).</summary>
+    public int EntryInts { get; init; }
+}
 
 /// <summary>A whole generated program: its kernels and the Run method that calls them.</summary>
 public sealed record RenderedProgram(string Source, IReadOnlyList<RenderedKernel> Kernels, IReadOnlyList<Apply> MapNodes)
@@ -15,6 +26,9 @@ public sealed record RenderedProgram(string Source, IReadOnlyList<RenderedKernel
 
     /// <summary>Every kernel call of Run, in order: the kernel it calls (steps that compute alike share one).</summary>
     public IReadOnlyList<string> CallNames { get; init; } = [];
+
+    /// <summary>Where each kernel's class (<c>G0</c>, <c>G1</c>, ...) sits in <see cref="Source"/>, in kernel order; empty for a program given as text alone.</summary>
+    internal IReadOnlyList<(int Start, int End)> KernelClasses { get; init; } = [];
 }
 
 /// <summary>
@@ -125,12 +139,18 @@ public static class CSharpRenderer
                     else
                         text = (step.Row is { } r ? RowStepKernel.Render(Placeholder, step, r) : RenderKernel(Placeholder, step))
                             + FrameAdapter(node, DTypesOf(s, reads), node.Op is Reduce);
+                    // The row: kernel, slot, buffer, then the slots read (and a reduction's input, for its shape).
+                    int extra = node.Op is Reduce && ins[0] >= 0 ? 1 : 0;
                     if (!byText.TryGetValue(text, out var name))
                     {
                         name = $"K{kernels.Count}_{(step.Row is { } rn ? (rn.Form == RowForm.LogSoftmax ? "log_softmax" : "log_softmax_grad") : Ident(node.Op.Name))}";
                         byText[text] = name;
                         indexOf[name] = kernels.Count;
-                        kernels.Add(new RenderedKernel(name, text.Replace(Placeholder, name)));
+                        kernels.Add(new RenderedKernel(name, text.Replace(Placeholder, name))
+                        {
+                            Key = KernelKey(bits, text),
+                            EntryInts = 2 + reads.Length + extra,
+                        });
                     }
                     int call = kernelSteps.Count;
                     kernelSteps.Add(step);
@@ -140,8 +160,6 @@ public static class CSharpRenderer
                         : step.Row is { } rs ? $"// n{k} = {RowStepKernel.Describe(rs, i => "n" + i)}"
                         : $"// n{k} = {CommentText(node.Op.Name)}({SlotNames(ins)})";
                     var storage = buffers.Storage[k] == StorageKind.Pooled ? buffers.BufferOf[k] : -1;
-                    // The row: kernel, slot, buffer, then the slots read (and a reduction's input, for its shape).
-                    int extra = node.Op is Reduce && ins[0] >= 0 ? 1 : 0;
                     var tableRow = new int[3 + reads.Length + extra];
                     (tableRow[0], tableRow[1], tableRow[2]) = (indexOf[name], k, storage);
                     Array.Copy(reads, 0, tableRow, 3, reads.Length);
@@ -176,12 +194,15 @@ public static class CSharpRenderer
         // Roslyn compiles one class's methods one after another but classes in parallel, so the
         // kernels of a program compile on every core (a new 14-kernel training graph: 78-118 ms in
         // one class, 44-81 ms apart, 2 cores).
+        var classes = new (int Start, int End)[kernels.Count];
         for (int i = 0; i < kernels.Count; i++)
         {
+            int start = w.Length;
             w.Open($"internal static class G{i}");
             foreach (var line in kernels[i].Source.TrimEnd('\n').Split('\n')) w.Line(line);
             w.Close();
             w.Line();
+            classes[i] = (start, w.Length);
         }
         w.Open("public static void Run(Frame f)");
         for (int p = 0; p < parts.Count; p++) w.Line($"Part{p}(f);");
@@ -194,8 +215,64 @@ public static class CSharpRenderer
         }
         if (tables.Count > 0) WriteTables(w, tables, kernels);
         w.Close();
-        return new RenderedProgram(w.ToString(), kernels, maps) { KernelSteps = kernelSteps, CallNames = callNames };
+        return new RenderedProgram(w.ToString(), kernels, maps) { KernelSteps = kernelSteps, CallNames = callNames, KernelClasses = classes };
     }
+
+    /// <summary>A kernel's <see cref="RenderedKernel.Key"/>: its text (name left out) and the vector width its aliases stand for.</summary>
+    private static string KernelKey(int bits, string text) =>
+        Symbolic.CodeGen.Sha256.ToHex(Symbolic.CodeGen.Sha256.Hash(System.Text.Encoding.UTF8.GetBytes($"{bits}\n{text}")));
+
+    /// <summary>
+    /// The program's source with the kernels marked in <paramref name="linked"/> compiled elsewhere:
+    /// each such class keeps its entry, which calls through a pointer field, and a <c>Link</c> method
+    /// (its arguments: the pointers, in kernel order, and what holds the code they point into, kept in
+    /// a static field so that the load contexts of that code live as long as this program's) sets the
+    /// fields once the program is loaded. Run
+    /// and the other kernels are the text of <see cref="RenderedProgram.Source"/> unchanged.
+    /// </summary>
+    internal static string LinkedSource(RenderedProgram program, IReadOnlyList<bool> linked)
+    {
+        var source = program.Source;
+        var classes = program.KernelClasses;
+        if (classes.Count != program.Kernels.Count || linked.Count != classes.Count)
+            throw new ArgumentException("The program's kernels and the kernels to link do not match.", nameof(linked));
+        var w = new CodeWriter();
+        var link = new List<string>();
+        for (int i = 0; i < classes.Count; i++)
+        {
+            if (!linked[i]) continue;
+            var kernel = program.Kernels[i];
+            var ps = Each(kernel.EntryInts - 2, j => $", int i{j}");
+            var args = Each(kernel.EntryInts - 2, j => $", i{j}");
+            var types = Each(kernel.EntryInts, _ => "int, ");
+            w.Line($"// {kernel.Name} was compiled before (kernel {kernel.Key[..16]}): called through the pointer Link sets.");
+            w.Open($"internal static class G{i}");
+            w.Line("internal static nint P;");
+            w.Line($"internal static void {kernel.Name}(Frame f, int k, int b{ps}) => ((delegate*<Frame, {types}void>)P)(f, k, b{args});");
+            w.Close();
+            w.Line();
+            link.Add($"G{i}.P = p[{link.Count}];");
+        }
+        w.Line("// What holds the kernels compiled before: while this program is loaded, so are they.");
+        w.Line("static object Held;");
+        w.Line("// Sets the pointers of the kernels compiled before, in kernel order.");
+        w.Line($"public static void {LinkName}(nint[] p, object held) {{ Held = held; {string.Join(" ", link)} }}");
+        w.Line();
+        // The stubs and Link at the class's indentation, in place of the kernels' classes.
+        var stubs = string.Join("\n", w.ToString().TrimEnd('\n').Split('\n').Select(l => l.Length == 0 ? l : "    " + l)) + "\n";
+        var sb = new System.Text.StringBuilder(source.Length);
+        int at = classes.Count > 0 ? classes[0].Start : source.Length;
+        sb.Append(source, 0, at);
+        for (int i = 0; i < classes.Count; i++)
+            if (!linked[i]) sb.Append(source, classes[i].Start, classes[i].End - classes[i].Start);
+        sb.Append(stubs);
+        int end = classes.Count > 0 ? classes[^1].End : at;
+        sb.Append(source, end, source.Length - end);
+        return sb.ToString();
+    }
+
+    /// <summary>The method of a linked program that takes the pointers of the kernels compiled before.</summary>
+    public const string LinkName = "Link";
 
     /// <summary>
     /// The tables of kernel calls (<c>S0</c>, <c>S1</c>, ...; a row per call: the kernel's number,

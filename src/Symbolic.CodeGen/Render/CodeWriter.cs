@@ -29,6 +29,9 @@ internal sealed class CodeWriter
         return Line("}" + suffix);
     }
 
+    /// <summary>The characters written so far: where the next line starts in <see cref="ToString"/>.</summary>
+    public int Length => sb.Length;
+
     public override string ToString() => sb.ToString();
 
     private static readonly string[] Indents = ["", "    ", "        ", "            ", "                ", "                    ", "                        "];

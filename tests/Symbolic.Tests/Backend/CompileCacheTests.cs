@@ -107,6 +107,165 @@ public sealed class CompileCacheTests : IDisposable
         Assert.Equal(expected, Step(g, v));
     }
 
+    /// <summary>Two functions with a kernel in common (<c>tanh(x) * y + 1</c>) and one each of their own.</summary>
+    private static Function Sharing(bool second)
+    {
+        var x = T.Matrix("x");
+        var y = T.Matrix("y");
+        var common = T.Tanh(x) * y + 1;
+        return second
+            ? Function.Compile([x, y], [common, T.Sum(T.Log1p(x * x), axis: 1)])
+            : Function.Compile([x, y], [common, T.Exp(x - y)]);
+    }
+
+    private static readonly NDArray Xa = NDArray.From(Enumerable.Range(0, 15).Select(i => 0.3f * i - 2).ToArray(), 3, 5);
+    private static readonly NDArray Ya = NDArray.From(Enumerable.Range(0, 15).Select(i => 1.5f - 0.2f * i).ToArray(), 3, 5);
+
+    private static float[][] Outputs(Function f) => f.Invoke(Xa, Ya).Select(o => o.ToArray<float>()).ToArray();
+
+    /// <summary>The second function's outputs compiled alone (a cache of its own, no disk): every kernel its own.</summary>
+    private static float[][] Alone()
+    {
+        using var scope = RoslynCompiler.UseForTests(new ProgramCache(16, null));
+        return Outputs(Sharing(second: true));
+    }
+
+    [Fact]
+    public void ANewProgramCallsTheKernelsCompiledBeforeAndComputesTheSame()
+    {
+        var expected = Alone();
+        var cache = new ProgramCache(16, new DiskCache(Dir()));
+        using var scope = RoslynCompiler.UseForTests(cache);
+        var first = Sharing(second: false);
+        Assert.Equal((1L, 0L, 0L), (cache.Compiles, cache.LinkedCompiles, cache.KernelsLinked));
+        var second = Sharing(second: true);
+        Assert.Equal((2L, 1L, 1L), (cache.Compiles, cache.LinkedCompiles, cache.KernelsLinked));
+        Assert.Equal(expected, Outputs(second));
+        // The source a function shows is the whole program, its kernels included, linked or not.
+        Assert.Equal(second.Kernels.Count, System.Text.RegularExpressions.Regex.Matches(second.Source, @"internal static class G\d+").Count);
+        // On disk: the first whole, the second linked to it.
+        var firstKey = CompilerStamp.KeyOf(first.Source);
+        var secondKey = CompilerStamp.KeyOf(second.Source);
+        Assert.True(File.Exists(cache.Disk!.PathOf(ProgramCache.Kind, firstKey)));
+        Assert.True(File.Exists(cache.Disk.PathOf(ProgramCache.LinkedKind, secondKey)));
+        Assert.False(File.Exists(cache.Disk.PathOf(ProgramCache.Kind, secondKey)));
+        Assert.True(LinkedImage.TryRead(DiskCache.Unwrap(ProgramCache.LinkedKind, secondKey, File.ReadAllBytes(cache.Disk.PathOf(ProgramCache.LinkedKind, secondKey)))!,
+            out var records, out _));
+        Assert.Equal(firstKey, Assert.Single(records).ProgramKey);
+    }
+
+    [Fact]
+    public void AFreshProcessLoadsALinkedProgramAndTheProgramItCallsFromDisk()
+    {
+        var expected = Alone();
+        using (RoslynCompiler.UseForTests(new ProgramCache(16, new DiskCache(Dir()))))
+        {
+            Sharing(second: false);
+            Sharing(second: true);
+        }
+        var fresh = new ProgramCache(16, new DiskCache(Dir()));
+        using var scope = RoslynCompiler.UseForTests(fresh);
+        var second = Sharing(second: true);
+        Assert.Equal((0L, 2L, 0L), (fresh.Compiles, fresh.DiskHits, fresh.DiskMisses));
+        Assert.Equal(expected, Outputs(second));
+        // The program it calls into is in memory now: asking for it costs nothing more.
+        Sharing(second: false);
+        Assert.Equal((0L, 2L), (fresh.Compiles, fresh.DiskHits));
+    }
+
+    [Theory]
+    [InlineData("callee-gone")]
+    [InlineData("bad-header")]
+    [InlineData("no-kernel-there")]
+    public void ALinkedEntryThatCannotBeLoadedIsRebuilt(string damage)
+    {
+        var expected = Alone();
+        string firstKey, secondKey;
+        using (RoslynCompiler.UseForTests(new ProgramCache(16, new DiskCache(Dir()))))
+        {
+            firstKey = CompilerStamp.KeyOf(Sharing(second: false).Source);
+            secondKey = CompilerStamp.KeyOf(Sharing(second: true).Source);
+        }
+        var disk = new DiskCache(Dir());
+        var linkedPath = disk.PathOf(ProgramCache.LinkedKind, secondKey);
+        var stored = DiskCache.Unwrap(ProgramCache.LinkedKind, secondKey, File.ReadAllBytes(linkedPath))!;
+        Assert.True(LinkedImage.TryRead(stored, out var records, out var image));
+        switch (damage)
+        {
+            case "callee-gone":
+                File.Delete(disk.PathOf(ProgramCache.Kind, firstKey));
+                break;
+            case "bad-header":
+                File.WriteAllBytes(linkedPath, DiskCache.Wrap(ProgramCache.LinkedKind, secondKey, [.. "symbolic linked program 9\n"u8, .. image]));
+                break;
+            case "no-kernel-there":
+                File.WriteAllBytes(linkedPath, DiskCache.Wrap(ProgramCache.LinkedKind, secondKey,
+                    LinkedImage.Write([records[0] with { Method = "K99_nothing" }], image)));
+                break;
+        }
+        var fresh = new ProgramCache(16, disk);
+        using var scope = RoslynCompiler.UseForTests(fresh);
+        Assert.Equal(expected, Outputs(Sharing(second: true)));
+        Assert.Equal(1L, fresh.Compiles);
+        Assert.Equal(1L, fresh.DiskMisses);
+        // Rebuilt: the next process finds an entry it can load.
+        var next = new ProgramCache(16, new DiskCache(Dir()));
+        using (RoslynCompiler.UseForTests(next))
+            Assert.Equal(expected, Outputs(Sharing(second: true)));
+        Assert.Equal(0L, next.Compiles);
+    }
+
+    [Fact]
+    public void ALinkedProgramKeepsTheProgramItCallsLoadedAndBothUnloadOnceUnused()
+    {
+        var expected = Alone();
+        var cache = new ProgramCache(2, null);
+        using var scope = RoslynCompiler.UseForTests(cache);
+        // The Function is held in a list, not a local, so that clearing it lets it go in a debug build too.
+        var held = new List<Function>();
+        var (callee, caller) = LinkedThenEvicted(cache, held);
+        Collect(() => false);
+        // Out of the cache, held by no Function: the callee's context lives on through the caller's.
+        Assert.True(callee.IsAlive);
+        Assert.Equal(expected, OutputsOfFirst(held));
+        held.Clear();
+        Assert.True(Collect(() => !callee.IsAlive && !caller.IsAlive), "The linked program or the one it calls stayed loaded after both were unused.");
+    }
+
+    /// <summary>Compiles the two sharing functions, then two of nothing in common that push both out of a cache of two; puts the second in <paramref name="held"/> and returns weak references to the two programs' contexts.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (WeakReference Callee, WeakReference Caller) LinkedThenEvicted(ProgramCache cache, List<Function> held)
+    {
+        var callee = new WeakReference(cache.Loaded(Sharing(second: false).Source)!.Context);
+        var second = Sharing(second: true);
+        var caller = new WeakReference(cache.Loaded(second.Source)!.Context);
+        Assert.Equal(1L, cache.LinkedCompiles);
+        var x = T.Vector("x");
+        var f3 = Function.Compile([x], [T.Sqrt(T.Abs(x)) * 3]);
+        var f4 = Function.Compile([x], [T.Cos(x) - T.Sin(x) * 2]);
+        Assert.Equal((2L, 4L), (cache.Evictions, cache.Compiles));
+        // Their kernels left the index with them.
+        Assert.Equal(f3.Kernels.Count + f4.Kernels.Count, cache.KernelCount);
+        held.Add(second);
+        return (callee, caller);
+    }
+
+    /// <summary>The outputs of the list's first function, called apart so that no temporary of the caller's frame holds the function.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float[][] OutputsOfFirst(List<Function> held) => Outputs(held[0]);
+
+    /// <summary>Collects garbage (finalizers and unloading included) until <paramref name="done"/>, at most 20 rounds.</summary>
+    private static bool Collect(Func<bool> done)
+    {
+        for (int i = 0; i < 20; i++)
+        {
+            if (done()) return true;
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        return done();
+    }
+
     public static TheoryData<string> Damages => ["truncated", "half-written", "empty", "garbage", "payload-flip", "checksum-flip", "wrong-key", "padded", "not-a-program"];
 
     [Theory]
