@@ -147,7 +147,7 @@ internal sealed class ProgramCache
     /// <summary>Adds a program's kernels to the index, each where it is compiled (its own class, or the program a link calls), while the program is in memory.</summary>
     private void Index(Slot slot, LoadedProgram program, RenderedProgram rendered)
     {
-        if (rendered.KernelClasses.Count != rendered.Kernels.Count) return;
+        if (!rendered.Placed) return;
         lock (gate)
         {
             if (!slots.TryGetValue(slot.Hash, out var node) || node.Value != slot) return;
@@ -157,8 +157,8 @@ internal sealed class ProgramCache
                 if (kernels.ContainsKey(kernel.Key)) continue;
                 var cls = $"G{i}";
                 KernelSite? site = null;
-                foreach (var link in program.Links)
-                    if (link.Class == cls) site = link.Site;
+                for (int l = 0; l < program.Links.Count; l++)
+                    if (program.Links[l].Class == cls) site = program.Links[l].Site;
                 kernels[kernel.Key] = site ?? new KernelSite(program, cls, kernel.Name);
             }
         }
@@ -168,7 +168,7 @@ internal sealed class ProgramCache
     private KernelSite?[] CompiledKernels(RenderedProgram rendered)
     {
         var sites = new KernelSite?[rendered.Kernels.Count];
-        if (rendered.KernelClasses.Count != sites.Length) return sites;
+        if (!rendered.Placed) return sites;
         lock (gate)
             for (int i = 0; i < sites.Length; i++)
                 sites[i] = kernels.GetValueOrDefault(rendered.Kernels[i].Key);

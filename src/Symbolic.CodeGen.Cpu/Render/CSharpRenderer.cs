@@ -27,8 +27,15 @@ public sealed record RenderedProgram(string Source, IReadOnlyList<RenderedKernel
     /// <summary>Every kernel call of Run, in order: the kernel it calls (steps that compute alike share one).</summary>
     public IReadOnlyList<string> CallNames { get; init; } = [];
 
-    /// <summary>Where each kernel's class (<c>G0</c>, <c>G1</c>, ...) sits in <see cref="Source"/>, in kernel order; empty for a program given as text alone.</summary>
-    internal IReadOnlyList<(int Start, int End)> KernelClasses { get; init; } = [];
+    /// <summary>
+    /// Where each kernel's class (<c>G0</c>, <c>G1</c>, ...) sits in <see cref="Source"/>, in kernel
+    /// order: it starts at <c>KernelClasses[2 * i]</c> and ends before <c>KernelClasses[2 * i + 1]</c>
+    /// (plain ints: a list of value tuples would be generic code a fresh process JIT-compiles).
+    /// </summary>
+    internal int[] KernelClasses { get; init; } = [];
+
+    /// <summary>Whether <see cref="KernelClasses"/> places every kernel (a program rendered here, not given as text).</summary>
+    internal bool Placed => KernelClasses.Length == 2 * Kernels.Count;
 }
 
 /// <summary>
@@ -194,7 +201,7 @@ public static class CSharpRenderer
         // Roslyn compiles one class's methods one after another but classes in parallel, so the
         // kernels of a program compile on every core (a new 14-kernel training graph: 78-118 ms in
         // one class, 44-81 ms apart, 2 cores).
-        var classes = new (int Start, int End)[kernels.Count];
+        var classes = new int[2 * kernels.Count];
         for (int i = 0; i < kernels.Count; i++)
         {
             int start = w.Length;
@@ -202,7 +209,7 @@ public static class CSharpRenderer
             foreach (var line in kernels[i].Source.TrimEnd('\n').Split('\n')) w.Line(line);
             w.Close();
             w.Line();
-            classes[i] = (start, w.Length);
+            (classes[2 * i], classes[2 * i + 1]) = (start, w.Length);
         }
         w.Open("public static void Run(Frame f)");
         for (int p = 0; p < parts.Count; p++) w.Line($"Part{p}(f);");
@@ -234,11 +241,12 @@ public static class CSharpRenderer
     {
         var source = program.Source;
         var classes = program.KernelClasses;
-        if (classes.Count != program.Kernels.Count || linked.Count != classes.Count)
+        int count = program.Kernels.Count;
+        if (!program.Placed || linked.Count != count)
             throw new ArgumentException("The program's kernels and the kernels to link do not match.", nameof(linked));
         var w = new CodeWriter();
         var link = new List<string>();
-        for (int i = 0; i < classes.Count; i++)
+        for (int i = 0; i < count; i++)
         {
             if (!linked[i]) continue;
             var kernel = program.Kernels[i];
@@ -261,12 +269,12 @@ public static class CSharpRenderer
         // The stubs and Link at the class's indentation, in place of the kernels' classes.
         var stubs = string.Join("\n", w.ToString().TrimEnd('\n').Split('\n').Select(l => l.Length == 0 ? l : "    " + l)) + "\n";
         var sb = new System.Text.StringBuilder(source.Length);
-        int at = classes.Count > 0 ? classes[0].Start : source.Length;
+        int at = count > 0 ? classes[0] : source.Length;
         sb.Append(source, 0, at);
-        for (int i = 0; i < classes.Count; i++)
-            if (!linked[i]) sb.Append(source, classes[i].Start, classes[i].End - classes[i].Start);
+        for (int i = 0; i < count; i++)
+            if (!linked[i]) sb.Append(source, classes[2 * i], classes[2 * i + 1] - classes[2 * i]);
         sb.Append(stubs);
-        int end = classes.Count > 0 ? classes[^1].End : at;
+        int end = count > 0 ? classes[^1] : at;
         sb.Append(source, end, source.Length - end);
         return sb.ToString();
     }

@@ -173,6 +173,34 @@ public sealed class CompileCacheTests : IDisposable
         Assert.Equal((0L, 2L), (fresh.Compiles, fresh.DiskHits));
     }
 
+    [Fact]
+    public void ThreadsCompilingProgramsThatShareKernelsAtOnceAllComputeRight()
+    {
+        // Nine graphs over the same kernel, tanh(x) * y + 1, each with one of its own.
+        static Function Graph(int i)
+        {
+            var x = T.Matrix("x");
+            var y = T.Matrix("y");
+            Func<Variable, Variable>[] own = [T.Exp, T.Sin, T.Cos, T.Sigmoid, T.Softplus, T.Abs, v => T.Sqrt(T.Abs(v)), v => T.Log1p(T.Abs(v)), v => v * v * v];
+            return Function.Compile([x, y], [T.Tanh(x) * y + 1, own[i](x - y)]);
+        }
+        float[][] expected;
+        using (RoslynCompiler.UseForTests(new ProgramCache(16, null)))
+            expected = Enumerable.Range(0, 8).Select(i => Outputs(Graph(i))).Select(o => o[1]).ToArray();
+        var cache = new ProgramCache(16, new DiskCache(Dir()));
+        using var scope = RoslynCompiler.UseForTests(cache);
+        Outputs(Graph(8));
+        var results = new float[8][];
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            using var inner = RoslynCompiler.UseForTests(cache);
+            results[i] = Outputs(Graph(i))[1];
+        });
+        Assert.Equal(expected, results);
+        Assert.Equal(9L, cache.Compiles);
+        Assert.Equal(8L, cache.LinkedCompiles);
+    }
+
     [Theory]
     [InlineData("callee-gone")]
     [InlineData("bad-header")]
