@@ -16,6 +16,7 @@ public sealed class CpuProgram
 {
     private readonly ProgramEntry entry;
     private readonly Array[] constants;
+    private readonly int[][] tables;
     private readonly SubProgram[] maps;
     private readonly ConcurrentBag<Frame> frames = new();
 
@@ -26,6 +27,7 @@ public sealed class CpuProgram
         this.entry = entry;
         this.maps = maps;
         constants = Schedule.Constants.Select(c => c.Value.Buffer).ToArray();
+        tables = [.. rendered.Tables];
     }
 
     /// <summary>The lowering this program runs: the kernel plan and the buffer plan over the schedule.</summary>
@@ -159,7 +161,7 @@ public sealed class CpuProgram
     /// </summary>
     public NDArray[] Run(IReadOnlyList<NDArray> inputs, int[][] shapes, IReadOnlyList<NDArray?>? destinations)
     {
-        if (!frames.TryTake(out var f)) f = new Frame(Schedule.Slots.Count, Buffers.BufferTypes.Count, constants, maps);
+        if (!frames.TryTake(out var f)) f = new Frame(Schedule.Slots.Count, Buffers.BufferTypes.Count, constants, maps) { Tables = tables };
         try
         {
             f.S = shapes;

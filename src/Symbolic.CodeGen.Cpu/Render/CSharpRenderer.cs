@@ -34,6 +34,17 @@ public sealed record RenderedProgram(string Source, IReadOnlyList<RenderedKernel
     /// </summary>
     internal int[] KernelClasses { get; init; } = [];
 
+    /// <summary>
+    /// The tables of kernel calls Run walks (<c>Steps(f, f.Tables[t])</c>): data the program is
+    /// given at run time, so they are not part of its source (nor of its cache key). Each is rows of
+    /// ints, one after another: the kernel's number, the slot it writes, its pooled buffer (-1: an
+    /// array of its own), then the slots it reads; <see cref="TablesText"/> lists them.
+    /// </summary>
+    public IReadOnlyList<int[]> Tables { get; init; } = [];
+
+    /// <summary>The <see cref="Tables"/> for reading: a row a line, with what the call computes (empty where there are none).</summary>
+    public string TablesText { get; init; } = "";
+
     /// <summary>Whether <see cref="KernelClasses"/> places every kernel (a program rendered here, not given as text).</summary>
     internal bool Placed => KernelClasses.Length == 2 * Kernels.Count;
 }
@@ -86,7 +97,7 @@ public static class CSharpRenderer
             if (pending.Count == 0) return;
             if (!instrument && pending.Count >= TableRows)
             {
-                part!.Line($"Steps(f, S{tables.Count});");
+                part!.Line($"Steps(f, f.Tables[{tables.Count}]); // {pending.Count} kernel calls: {pending[0].Comment[3..]} ... {pending[^1].Comment[3..]}");
                 tables.Add([.. pending]);
             }
             else
@@ -220,9 +231,11 @@ public static class CSharpRenderer
             w.Line();
             foreach (var line in p.ToString().TrimEnd('\n').Split('\n')) w.Line(line);
         }
-        if (tables.Count > 0) WriteTables(w, tables, kernels);
+        if (tables.Count > 0) WriteSteps(w, tables, kernels);
         w.Close();
-        return new RenderedProgram(w.ToString(), kernels, maps) { KernelSteps = kernelSteps, CallNames = callNames, KernelClasses = classes };
+        var data = new int[tables.Count][];
+        for (int t = 0; t < data.Length; t++) data[t] = TableData(tables[t]);
+        return new RenderedProgram(w.ToString(), kernels, maps) { KernelSteps = kernelSteps, CallNames = callNames, KernelClasses = classes, Tables = data, TablesText = TablesText(tables) };
     }
 
     /// <summary>A kernel's <see cref="RenderedKernel.Key"/>: its text (name left out) and the vector width its aliases stand for.</summary>
@@ -283,14 +296,16 @@ public static class CSharpRenderer
     public const string LinkName = "Link";
 
     /// <summary>
-    /// The tables of kernel calls (<c>S0</c>, <c>S1</c>, ...; a row per call: the kernel's number,
-    /// the slot it writes, its pooled buffer or -1, then the slots it reads) and <c>Steps</c>, which
-    /// walks one, calling each row's kernel.
+    /// <c>Steps</c>, which walks a table of kernel calls (a row per call: the kernel's number, the
+    /// slot it writes, its pooled buffer or -1, then the slots it reads), calling each row's kernel.
+    /// The tables themselves are the program's data (<see cref="RenderedProgram.Tables"/>, handed to
+    /// it in <c>Frame.Tables</c>), not source: as array initializers they were most of a large
+    /// program's text and of Roslyn's time (the gradient of a 3,000-link chain: 600 KB of 630).
     /// </summary>
-    private static void WriteTables(CodeWriter w, List<List<Call>> tables, List<RenderedKernel> kernels)
+    private static void WriteSteps(CodeWriter w, List<List<Call>> tables, List<RenderedKernel> kernels)
     {
         w.Line();
-        w.Line("// A table of kernel calls: per row the kernel's number, the slot it writes, its pooled buffer (-1: an array of its own), then the slots it reads.");
+        w.Line("// Walks a table of kernel calls (f.Tables): per row the kernel's number, the slot it writes, its pooled buffer (-1: an array of its own), then the slots it reads.");
         w.Open("static void Steps(Frame f, int[] s)");
         w.Open("for (int at = 0; at < s.Length;)");
         w.Open("switch (s[at])");
@@ -311,13 +326,33 @@ public static class CSharpRenderer
         w.Close();
         w.Close();
         w.Close();
+    }
+
+    /// <summary>A table's rows, one after another.</summary>
+    private static int[] TableData(List<Call> table)
+    {
+        int length = 0;
+        foreach (var c in table) length += c.Row.Length;
+        var data = new int[length];
+        int at = 0;
+        foreach (var c in table)
+        {
+            Array.Copy(c.Row, 0, data, at, c.Row.Length);
+            at += c.Row.Length;
+        }
+        return data;
+    }
+
+    /// <summary>The tables as text, a row a line with what the call computes (<see cref="RenderedProgram.TablesText"/>).</summary>
+    private static string TablesText(List<List<Call>> tables)
+    {
+        var w = new CodeWriter();
         for (int t = 0; t < tables.Count; t++)
         {
-            w.Line();
-            w.Open($"static readonly int[] S{t} =");
-            foreach (var c in tables[t]) w.Line($"{Each(c.Row.Length, i => c.Row[i].ToString(), ", ")}, {c.Comment}");
-            w.Close(";");
+            w.Line($"// f.Tables[{t}]: per row the kernel's number, the slot it writes, its pooled buffer (-1: an array of its own), then the slots it reads.");
+            foreach (var c in tables[t]) w.Line($"{Each(c.Row.Length, i => c.Row[i].ToString(CultureInfo.InvariantCulture), ", ")} {c.Comment}");
         }
+        return w.ToString();
     }
 
     /// <summary>

@@ -48,6 +48,12 @@ public sealed class Frame
     /// <summary>Profiling and the NaN guard, for programs compiled with either; null otherwise.</summary>
     public Instruments? I;
 
+    /// <summary>
+    /// The program's tables of kernel calls (<c>Steps(f, 0)</c> walks <c>Tables[0]</c>): data the
+    /// program is given, not source it is compiled from (see <c>RenderedProgram.Tables</c>).
+    /// </summary>
+    public int[][] Tables = [];
+
     /// <summary>Binds a slot to storage contiguous from 0: an array given to the program (input, shared value, constant), a Map's result, or what <see cref="Out{TElem}"/> hands a kernel.</summary>
     public void Bind(int slot, Array data)
     {

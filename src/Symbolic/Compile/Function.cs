@@ -82,6 +82,13 @@ public sealed partial class Function : IDisposable
     /// <summary>The whole generated program, as compiled.</summary>
     public string Source => program?.Source ?? cuda!.Module.Source;
 
+    /// <summary>
+    /// The tables of kernel calls the C# program's Run walks (<c>Steps(f, f.Tables[0])</c>), a row a
+    /// line with what the call computes: data the program is given, not part of <see cref="Source"/>.
+    /// Empty where there are none (long runs of kernel calls become tables) and on CUDA.
+    /// </summary>
+    public string SourceTables => program?.Rendered.TablesText ?? "";
+
     /// <summary>Where the function runs.</summary>
     public Device Device => cuda is null ? Device.Cpu : Device.Cuda;
 
