@@ -183,7 +183,8 @@ public class GemmTests
         using var _ = Enter(path);
         var rng = new Random(11);
         // (21, 260, 300): blocks of k and n past the first, and rows split over the cores (TiledGemm).
-        (int, int, int)[] shapes = [(1, 1, 1), (7, 9, 17), (17, 1, 8), (1, 65, 9), (65, 17, 130), (3, 130, 1), (4, 4, 0), (21, 260, 300)];
+        // (5, 600, 520): a B large enough that its copy (a transposed or sliced layout) is split over the cores.
+        (int, int, int)[] shapes = [(1, 1, 1), (7, 9, 17), (17, 1, 8), (1, 65, 9), (65, 17, 130), (3, 130, 1), (4, 4, 0), (21, 260, 300), (5, 600, 520)];
         (double Alpha, double Beta)[] scalars = [(1, 0), (1.5, 1), (-0.25, -0.5), (0, 2)];
         int s = 0;
         foreach (var (m, n, k) in shapes)
