@@ -139,7 +139,7 @@ public static class CompileTimes
                     (cold.Values is { } c2 ? $"1st run: {ReportTable.Ms(c2["first_ms"])}; " : "") + JitText(w),
                     cold.Values is { } c3 ? ReportTable.X(w["first_ms"] / c3["first_ms"]) : "", "< 100 ms", w["first_ms"] < 100));
             else table.Note($"compile times, warm disk cache: the child process failed: {warm.Why}");
-            ReadyToRunRow(table, section, warm.Values);
+            ReadyToRunRow(table, section, warm.Values, cold.Values);
         }
         finally
         {
@@ -148,7 +148,7 @@ public static class CompileTimes
     }
 
     /// <summary>The fresh-process row again, with this runner published ReadyToRun: the library's code precompiled, as an application that cares about start-up ships.</summary>
-    private static void ReadyToRunRow(ReportTable table, string section, Dictionary<string, double>? plain)
+    private static void ReadyToRunRow(ReportTable table, string section, Dictionary<string, double>? plain, Dictionary<string, double>? plainCold)
     {
         if (ReadyToRunChild.Ensure(out var why) is not { } child)
         {
@@ -162,6 +162,10 @@ public static class CompileTimes
             ChildResult Run() => ChildProcess.Run(child.File, [.. child.Prefix, "compile-child"], env, 240);
             // Its own cache: the disk cache key holds Roslyn's file size, which ReadyToRun changes.
             var fill = Parse(Run());
+            // Its first run starts from an empty cache: the first compile with Roslyn's code precompiled too.
+            if (fill.Values is { } f)
+                table.Add(section, new ReportRow("first compile in a process (seed step, empty disk cache), ReadyToRun-published child (Roslyn precompiled with it)",
+                    ReportTable.Ms(f["first_ms"]), JitText(f), plainCold is not null ? ReportTable.X(f["first_ms"] / plainCold["first_ms"]) + " of plain" : ""));
             var warm = fill.Values is null ? fill : WarmChildren(Run);
             if (warm.Values is { } w)
                 table.Add(section, new ReportRow($"fresh process, warm disk cache (seed step; median of {WarmRuns} child runs after the first), ReadyToRun-published child (`dotnet publish -p:PublishReadyToRun=true`)",
