@@ -174,6 +174,27 @@ public sealed class CompileCacheTests : IDisposable
     }
 
     [Fact]
+    public void KernelsOfAnotherVectorWidthAreNotLinkedButOnesOfAProfiledProgramAre()
+    {
+        var cache = new ProgramCache(16, null);
+        using var scope = RoslynCompiler.UseForTests(cache);
+        var x = T.Matrix("x");
+        var y = T.Matrix("y");
+        Variable[] outputs = [T.Tanh(x) * y + 1];
+        var wide = Function.Compile([x, y], outputs, options: new CompileOptions { VectorBits = 512 });
+        // The same kernel text means other code at another width (its Vec aliases): compiled anew.
+        var narrow = Function.Compile([x, y], outputs, options: new CompileOptions { VectorBits = 256 });
+        Assert.Equal(wide.Kernels.Select(k => k.Source), narrow.Kernels.Select(k => k.Source));
+        Assert.Equal((2L, 0L), (cache.Compiles, cache.LinkedCompiles));
+        // Profiling changes the calls, not the kernels: a profiled program links them.
+        var profiled = Function.Compile([x, y], outputs, options: new CompileOptions { VectorBits = 256, Profile = true });
+        Assert.Equal((3L, 1L), (cache.Compiles, cache.LinkedCompiles));
+        var expected = narrow.Invoke(Xa, Ya)[0].ToArray<float>();
+        Assert.Equal(expected, profiled.Invoke(Xa, Ya)[0].ToArray<float>());
+        Assert.Equal(1, profiled.Profile!.Kernels.Sum(r => r.Calls));
+    }
+
+    [Fact]
     public void ThreadsCompilingProgramsThatShareKernelsAtOnceAllComputeRight()
     {
         // Nine graphs over the same kernel, tanh(x) * y + 1, each with one of its own.
