@@ -110,11 +110,23 @@ internal sealed class ProgramCache
 
     private ProgramEntry Load(string source, RenderedProgram? rendered)
     {
-        var hash = CompilerStamp.KeyOf(source);
-        Slot slot;
+        var key = CompilerStamp.KeyOf(source);
+        var program = Built(key, () => Build(source, key, rendered), out var slot);
+        if (rendered is not null) Index(slot, program, rendered);
+        return program.Entry;
+    }
+
+    /// <summary>
+    /// The program under <paramref name="key"/> once built (by this thread or the one already
+    /// building it), and its <paramref name="slot"/> (now the most recently used), made with
+    /// <paramref name="build"/> where there is none. A failure leaves no slot behind, so the next
+    /// request tries again.
+    /// </summary>
+    private LoadedProgram Built(string key, Func<LoadedProgram> build, out Slot slot)
+    {
         lock (gate)
         {
-            if (slots.TryGetValue(hash, out var node))
+            if (slots.TryGetValue(key, out var node))
             {
                 recency.Remove(node);
                 recency.AddFirst(node);
@@ -122,8 +134,8 @@ internal sealed class ProgramCache
             }
             else
             {
-                slot = new Slot(hash, new Lazy<LoadedProgram>(() => Build(source, hash, rendered)));
-                slots.Add(hash, recency.AddFirst(slot));
+                slot = new Slot(key, new Lazy<LoadedProgram>(build));
+                slots.Add(key, recency.AddFirst(slot));
                 while (slots.Count > Capacity) Evict(recency.Last!);
             }
         }
@@ -136,12 +148,11 @@ internal sealed class ProgramCache
         {
             // Keep no failure: the next request tries again (and raises again, for a compile error).
             lock (gate)
-                if (slots.TryGetValue(hash, out var node) && node.Value == slot) Remove(node);
+                if (slots.TryGetValue(key, out var node) && node.Value == slot) Remove(node);
             throw;
         }
         slot.Settle();
-        if (rendered is not null) Index(slot, program, rendered);
-        return program.Entry;
+        return program;
     }
 
     /// <summary>Adds a program's kernels to the index, each where it is compiled (its own class, or the program a link calls), while the program is in memory.</summary>
@@ -311,34 +322,14 @@ internal sealed class ProgramCache
     /// </summary>
     private LoadedProgram? Provider(string key)
     {
-        Slot slot;
-        lock (gate)
-        {
-            if (slots.TryGetValue(key, out var node))
-            {
-                recency.Remove(node);
-                recency.AddFirst(node);
-                slot = node.Value;
-            }
-            else
-            {
-                slot = new Slot(key, new Lazy<LoadedProgram>(() =>
-                    (Disk is { IsUsable: true } disk ? FromDisk(disk, key) : null)
-                    ?? throw new FileNotFoundException($"No compiled program {key[..16]} in memory or on disk.")));
-                slots.Add(key, recency.AddFirst(slot));
-                while (slots.Count > Capacity) Evict(recency.Last!);
-            }
-        }
         try
         {
-            var program = slot.Program.Value;
-            slot.Settle();
-            return program;
+            return Built(key, () => (Disk is { IsUsable: true } disk ? FromDisk(disk, key) : null)
+                ?? throw new FileNotFoundException($"No compiled program {key[..16]} in memory or on disk."), out _);
         }
-        catch
+        catch (Exception)
         {
-            lock (gate)
-                if (slots.TryGetValue(key, out var node) && node.Value == slot) Remove(node);
+            // Gone, damaged or not loadable: the linked program that asked is compiled again.
             return null;
         }
     }
