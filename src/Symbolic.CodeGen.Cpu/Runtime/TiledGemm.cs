@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
-using Symbolic.CodeGen.Cpu.Render;
 
 namespace Symbolic.CodeGen.Cpu.Runtime;
 
@@ -29,7 +28,6 @@ internal static class TiledGemm
         if (m <= 0 || n <= 0 || k <= 0 || !Vector256.IsHardwareAccelerated || !Vector256<T>.IsSupported) return false;
         if (!SmallGemmBounds.Within(a.Length, ao, m, ars, k, acs) || !SmallGemmBounds.Within(b.Length, bo, k, brs, n, 1)
             || !SmallGemmBounds.Within(c.Length, co, m, ldc, n, 1)) return false;
-        bool wide = Vector512.IsHardwareAccelerated && VectorWidth.Default == 512;
         int cores = parallel && (long)m * n * k >= ManagedGemm.ParallelWork ? Environment.ProcessorCount : 1;
         // About two chunks a core, so that a core slowed by other work is not waited on for long.
         int rowsPer = Math.Max(4, ((m + 2 * cores - 1) / (2 * cores) + 3) & ~3);
@@ -40,15 +38,12 @@ internal static class TiledGemm
             for (int jc = 0; jc < n; jc += NC)
             {
                 int nc = Math.Min(NC, n - jc);
-                bool w512 = wide && nc >= 2 * Vector512<T>.Count;
                 for (int pc = 0; pc < k; pc += KC)
                 {
                     int kc = Math.Min(KC, k - pc);
                     T betaHere = pc == 0 ? beta : T.One;
                     int aAt = ao + i0 * ars + pc * acs, bAt = bo + pc * brs + jc, cAt = co + i0 * ldc + jc;
-                    bool done = w512
-                        ? SmallGemm512.TryGemm(rows, nc, kc, alpha, a, aAt, ars, acs, b, bAt, brs, betaHere, c, cAt, ldc)
-                        : SmallGemm.TryGemm(rows, nc, kc, alpha, a, aAt, ars, acs, b, bAt, brs, betaHere, c, cAt, ldc);
+                    bool done = SmallGemmBounds.TryGemm(rows, nc, kc, alpha, a, aAt, ars, acs, b, bAt, brs, betaHere, c, cAt, ldc);
                     // Every block lies inside the operands checked above: a refusal here is a bug.
                     if (!done) throw new InvalidOperationException($"A {rows}x{nc}x{kc} block of a {m}x{n}x{k} product was refused.");
                 }

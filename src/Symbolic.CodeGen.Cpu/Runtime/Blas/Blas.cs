@@ -2,8 +2,6 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using Symbolic.CodeGen.Cpu.Render;
 
 namespace Symbolic.CodeGen.Cpu.Runtime;
 
@@ -114,9 +112,7 @@ public static class Blas
         {
             if (bcs != 1) (b, bo, brs) = (bCopy = Dense(b, bo, brs, bcs, k, n, parallel), 0, n);
             if ((long)m * n * k > SmallWork) return TiledGemm.TryGemm(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, beta, c, co, ldc, parallel);
-            return Vector512.IsHardwareAccelerated && VectorWidth.Default == 512 && n >= 2 * Vector512<T>.Count
-                ? SmallGemm512.TryGemm(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, beta, c, co, ldc)
-                : SmallGemm.TryGemm(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, beta, c, co, ldc);
+            return SmallGemmBounds.TryGemm(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, beta, c, co, ldc);
         }
         finally
         {
