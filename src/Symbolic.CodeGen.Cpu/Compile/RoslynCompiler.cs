@@ -1,4 +1,3 @@
-using System.Text;
 using Symbolic.CodeGen.Cpu.Runtime;
 
 namespace Symbolic.CodeGen.Cpu.Compile;
@@ -34,9 +33,6 @@ public static class RoslynCompiler
 
     /// <summary>The cache this call sees: the process's, or a test's own (<see cref="UseForTests"/>).</summary>
     internal static ProgramCache Current => Scoped.Value ?? Shared.Value;
-
-    /// <summary>The SHA-256 of the source's UTF-8, in hex: the program's name in memory.</summary>
-    public static string Hash(string source) => Sha256.ToHex(Sha256.Hash(Encoding.UTF8.GetBytes(source)));
 
     /// <summary>True when a program with this source is loaded (or being built) in this process's memory cache.</summary>
     public static bool IsCached(string source) => Current.Contains(source);
