@@ -170,10 +170,17 @@ internal sealed class ProgramCache
                 KernelSite? site = null;
                 for (int l = 0; l < program.Links.Count; l++)
                     if (program.Links[l].Class == cls) site = program.Links[l].Site;
+                // A linked kernel is indexed only while the program holding it is in memory: one
+                // evicted already would otherwise stay in the index, and loaded, for good.
+                if (site is not null && !InMemory(site.Program)) continue;
                 kernels[kernel.Key] = site ?? new KernelSite(program, cls, kernel.Name);
             }
         }
     }
+
+    /// <summary>Whether <paramref name="program"/> is the one in memory under its key (call under the lock).</summary>
+    private bool InMemory(LoadedProgram program) =>
+        slots.TryGetValue(program.Key, out var node) && node.Value.Program is { IsValueCreated: true } built && TryValue(built) == program;
 
     /// <summary>For each kernel of the program, the site where it is already compiled (null where it is not).</summary>
     private KernelSite?[] CompiledKernels(RenderedProgram rendered)

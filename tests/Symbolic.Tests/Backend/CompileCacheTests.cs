@@ -281,6 +281,26 @@ public sealed class CompileCacheTests : IDisposable
         Assert.True(Collect(() => !callee.IsAlive && !caller.IsAlive), "The linked program or the one it calls stayed loaded after both were unused.");
     }
 
+    [Fact]
+    public void AKernelOfAnEvictedProgramIsNotIndexedAgainWhenAProgramLinkedToItIsAskedForAgain()
+    {
+        var cache = new ProgramCache(2, null);
+        using var scope = RoslynCompiler.UseForTests(cache);
+        Sharing(second: false);
+        var second = Sharing(second: true);
+        Assert.Equal(1L, cache.LinkedCompiles);
+        // A third program pushes the first out: the shared kernel, compiled there, leaves the index.
+        var x = T.Vector("x");
+        var third = Function.Compile([x], [T.Sqrt(T.Abs(x)) * 3]);
+        Assert.Equal(1L, cache.Evictions);
+        int indexed = cache.KernelCount;
+        Assert.Equal(second.Kernels.Count - 1 + third.Kernels.Count, indexed);
+        // The second again (a memory hit): its link into the evicted program is not indexed again.
+        Assert.Equal(second.Source, Sharing(second: true).Source);
+        Assert.Equal(indexed, cache.KernelCount);
+        Assert.Equal(3L, cache.Compiles);
+    }
+
     /// <summary>Compiles the two sharing functions, then two of nothing in common that push both out of a cache of two; puts the second in <paramref name="held"/> and returns weak references to the two programs' contexts.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static (WeakReference Callee, WeakReference Caller) LinkedThenEvicted(ProgramCache cache, List<Function> held)
