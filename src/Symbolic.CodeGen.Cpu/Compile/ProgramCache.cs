@@ -267,13 +267,14 @@ internal sealed class ProgramCache
             Interlocked.Increment(ref linkedCompiles);
             Interlocked.Add(ref kernelsLinked, links.Count);
             var program = LoadedProgram.Load(image, name, key, links);
-            Disk?.Put(LinkedKind, key, LinkedImage.Write(
-                links.Select(l => new LinkedImage.Record(l.Class, l.Site.Program.Key, l.Site.Class, l.Site.Method)).ToList(), image));
+            if (Disk is { IsUsable: true } linkedDisk)
+                linkedDisk.Put(LinkedKind, key, LinkedImage.Write(
+                    links.Select(l => new LinkedImage.Record(l.Class, l.Site.Program.Key, l.Site.Class, l.Site.Method)).ToList(), image));
             return program;
         }
         var compiled = Compile(source, name);
         var whole = LoadedProgram.Load(compiled, name, key);
-        Disk?.Put(Kind, key, compiled);
+        if (Disk is { IsUsable: true } wholeDisk) wholeDisk.Put(Kind, key, compiled);
         return whole;
     }
 
