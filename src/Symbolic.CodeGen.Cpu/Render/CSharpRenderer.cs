@@ -247,8 +247,8 @@ public static class CSharpRenderer
     /// each such class keeps its entry, which calls through a pointer field, and a <c>Link</c> method
     /// (its arguments: the pointers, in kernel order, and what holds the code they point into, kept in
     /// a static field so that the load contexts of that code live as long as this program's) sets the
-    /// fields once the program is loaded. Run
-    /// and the other kernels are the text of <see cref="RenderedProgram.Source"/> unchanged.
+    /// fields once the program is loaded. Run and the other kernels are the text of
+    /// <see cref="RenderedProgram.Source"/> unchanged.
     /// </summary>
     internal static string LinkedSource(RenderedProgram program, IReadOnlyList<bool> linked)
     {
