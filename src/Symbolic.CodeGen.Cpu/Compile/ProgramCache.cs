@@ -36,6 +36,8 @@ internal sealed class ProgramCache
     /// <summary>The compiled kernels of the programs in memory, by <see cref="RenderedKernel.Key"/>.</summary>
     private readonly Dictionary<string, KernelSite> kernels = new(StringComparer.Ordinal);
     private long compiles, linkedCompiles, kernelsLinked, diskHits, diskMisses, evictions;
+    /// <summary>Programs loaded whose kernels are not indexed yet (<see cref="IndexPending"/>); under the lock.</summary>
+    private int pending;
 
     /// <param name="capacity">How many programs to keep loaded.</param>
     /// <param name="disk">The disk cache behind this one (null: none).</param>
@@ -75,7 +77,14 @@ internal sealed class ProgramCache
     /// <summary>Compiled kernels indexed for linking (those of the programs in memory).</summary>
     public int KernelCount
     {
-        get { lock (gate) return kernels.Count; }
+        get
+        {
+            lock (gate)
+            {
+                IndexPending();
+                return kernels.Count;
+            }
+        }
     }
 
     /// <summary>Programs loaded from the disk cache (the programs a linked one calls into included).</summary>
@@ -112,7 +121,15 @@ internal sealed class ProgramCache
     {
         var key = CompilerStamp.KeyOf(source);
         var program = Built(key, () => Build(source, key, rendered), out var slot);
-        if (rendered is not null) Index(slot, program, rendered);
+        if (rendered is not null && rendered.Placed)
+            lock (gate)
+                if (slot.Rendered is null && !slot.Indexed)
+                {
+                    // Its kernels join the index when a compile next needs it (see IndexPending): a
+                    // process that only loads programs never hashes a kernel.
+                    slot.Rendered = rendered;
+                    pending++;
+                }
         return program.Entry;
     }
 
@@ -155,17 +172,26 @@ internal sealed class ProgramCache
         return program;
     }
 
-    /// <summary>Adds a program's kernels to the index, each where it is compiled (its own class, or the program a link calls), while the program is in memory.</summary>
-    private void Index(Slot slot, LoadedProgram program, RenderedProgram rendered)
+    /// <summary>
+    /// Adds the kernels of the programs loaded since the last compile to the index, each where it is
+    /// compiled (its own class, or the program one of its links calls, while that one is in memory).
+    /// Call under the lock.
+    /// </summary>
+    private void IndexPending()
     {
-        if (!rendered.Placed) return;
-        lock (gate)
+        if (pending == 0) return;
+        for (var node = recency.First; node is not null; node = node.Next)
         {
-            if (!slots.TryGetValue(slot.Hash, out var node) || node.Value != slot) return;
+            var slot = node.Value;
+            if (slot.Rendered is not { } rendered) continue;
+            slot.Rendered = null;
+            slot.Indexed = true;
+            if (!slot.Program.IsValueCreated || TryValue(slot.Program) is not { } program) continue;
             for (int i = 0; i < rendered.Kernels.Count; i++)
             {
                 var kernel = rendered.Kernels[i];
-                if (kernels.ContainsKey(kernel.Key)) continue;
+                var key = kernel.Key;
+                if (kernels.ContainsKey(key)) continue;
                 var cls = $"G{i}";
                 KernelSite? site = null;
                 for (int l = 0; l < program.Links.Count; l++)
@@ -173,9 +199,10 @@ internal sealed class ProgramCache
                 // A linked kernel is indexed only while the program holding it is in memory: one
                 // evicted already would otherwise stay in the index, and loaded, for good.
                 if (site is not null && !InMemory(site.Program)) continue;
-                kernels[kernel.Key] = site ?? new KernelSite(program, cls, kernel.Name);
+                kernels[key] = site ?? new KernelSite(program, cls, kernel.Name);
             }
         }
+        pending = 0;
     }
 
     /// <summary>Whether <paramref name="program"/> is the one in memory under its key (call under the lock).</summary>
@@ -187,9 +214,14 @@ internal sealed class ProgramCache
     {
         var sites = new KernelSite?[rendered.Kernels.Count];
         if (!rendered.Placed) return sites;
+        var keys = new string[sites.Length];
+        for (int i = 0; i < keys.Length; i++) keys[i] = rendered.Kernels[i].Key;
         lock (gate)
+        {
+            IndexPending();
             for (int i = 0; i < sites.Length; i++)
-                sites[i] = kernels.GetValueOrDefault(rendered.Kernels[i].Key);
+                sites[i] = kernels.GetValueOrDefault(keys[i]);
+        }
         return sites;
     }
 
@@ -356,6 +388,12 @@ internal sealed class ProgramCache
     {
         private readonly Lock gate = new();
         private bool evicted;
+
+        /// <summary>The rendered program whose kernels wait to be indexed (set and read under the cache's lock).</summary>
+        public RenderedProgram? Rendered { get; set; }
+
+        /// <summary>Whether its kernels were indexed (once: asking for the program again adds nothing).</summary>
+        public bool Indexed { get; set; }
 
         public string Hash { get; } = hash;
 

@@ -10,9 +10,16 @@ public sealed record RenderedKernel(string Name, string Source)
     /// <summary>
     /// The kernel's identity across programs: the SHA-256 (hex) of its text with the name left out
     /// and of the vector width it is compiled for. Two programs' kernels with one key are the same
-    /// code, so a program can call another's compiled kernel instead of compiling its own.
+    /// code, so a program can call another's compiled kernel instead of compiling its own. Computed
+    /// on each read (only compiling needs it, so a program loaded from disk never hashes its kernels).
     /// </summary>
-    public string Key { get; init; } = "";
+    public string Key => Text.Length == 0 ? "" : CSharpRenderer.KernelKey(Bits, Text);
+
+    /// <summary>The kernel's text with its name left out (a placeholder in its place): what <see cref="Key"/> hashes.</summary>
+    internal string Text { get; init; } = "";
+
+    /// <summary>The vector width the kernel is compiled for (its Vec aliases).</summary>
+    internal int Bits { get; init; }
 
     /// <summary>How many int parameters follow the frame in the entry Run calls (<c>K(f, k, b, i0, ...)</c>).</summary>
     public int EntryInts { get; init; }
@@ -166,7 +173,8 @@ public static class CSharpRenderer
                         indexOf[name] = kernels.Count;
                         kernels.Add(new RenderedKernel(name, text.Replace(Placeholder, name))
                         {
-                            Key = KernelKey(bits, text),
+                            Text = text,
+                            Bits = bits,
                             EntryInts = 2 + reads.Length + extra,
                         });
                     }
@@ -233,13 +241,16 @@ public static class CSharpRenderer
         }
         if (tables.Count > 0) WriteSteps(w, tables, kernels);
         w.Close();
+        var program = new RenderedProgram(w.ToString(), kernels, maps) { KernelSteps = kernelSteps, CallNames = callNames, KernelClasses = classes };
+        // Most programs have no table (fewer than TableRows calls in a row): nothing more to make.
+        if (tables.Count == 0) return program;
         var data = new int[tables.Count][];
         for (int t = 0; t < data.Length; t++) data[t] = TableData(tables[t]);
-        return new RenderedProgram(w.ToString(), kernels, maps) { KernelSteps = kernelSteps, CallNames = callNames, KernelClasses = classes, Tables = data, TablesText = TablesText(tables) };
+        return program with { Tables = data, TablesText = TablesText(tables) };
     }
 
     /// <summary>A kernel's <see cref="RenderedKernel.Key"/>: its text (name left out) and the vector width its aliases stand for.</summary>
-    private static string KernelKey(int bits, string text) =>
+    internal static string KernelKey(int bits, string text) =>
         Symbolic.CodeGen.Sha256.ToHex(Symbolic.CodeGen.Sha256.Hash(System.Text.Encoding.UTF8.GetBytes($"{bits}\n{text}")));
 
     /// <summary>
