@@ -186,7 +186,7 @@ internal sealed class ProgramCache
             if (slot.Rendered is not { } rendered) continue;
             slot.Rendered = null;
             slot.Indexed = true;
-            if (!slot.Program.IsValueCreated || TryValue(slot.Program) is not { } program) continue;
+            if (slot.Built is not { } program) continue;
             for (int i = 0; i < rendered.Kernels.Count; i++)
             {
                 var kernel = rendered.Kernels[i];
@@ -207,7 +207,7 @@ internal sealed class ProgramCache
 
     /// <summary>Whether <paramref name="program"/> is the one in memory under its key (call under the lock).</summary>
     private bool InMemory(LoadedProgram program) =>
-        slots.TryGetValue(program.Key, out var node) && node.Value.Program is { IsValueCreated: true } built && TryValue(built) == program;
+        slots.TryGetValue(program.Key, out var node) && node.Value.Built == program;
 
     /// <summary>For each kernel of the program, the site where it is already compiled (null where it is not).</summary>
     private KernelSite?[] CompiledKernels(RenderedProgram rendered)
@@ -230,7 +230,7 @@ internal sealed class ProgramCache
     {
         var key = CompilerStamp.KeyOf(source);
         lock (gate)
-            return slots.TryGetValue(key, out var node) && node.Value.Program is { IsValueCreated: true } built ? TryValue(built) : null;
+            return slots.TryGetValue(key, out var node) ? node.Value.Built : null;
     }
 
     /// <summary>Evicts every program from memory (the disk keeps its entries).</summary>
@@ -246,7 +246,7 @@ internal sealed class ProgramCache
         node.Value.Evict();
         Interlocked.Increment(ref evictions);
         // Its kernels leave the index (programs linked to them keep them loaded while they live).
-        if (node.Value.Program is { IsValueCreated: true } built && TryValue(built) is { } program)
+        if (node.Value.Built is { } program)
         {
             List<string>? gone = null;
             foreach (var (key, site) in kernels)
@@ -255,18 +255,9 @@ internal sealed class ProgramCache
         }
     }
 
-    /// <summary>A built slot's program, or null where building it failed.</summary>
-    private static LoadedProgram? TryValue(Lazy<LoadedProgram> built)
-    {
-        try
-        {
-            return built.Value;
-        }
-        catch
-        {
-            return null;
-        }
-    }
+    /// <summary>What loading bytes that are not a program (or a link that does not resolve) raises: a rebuild, never an error.</summary>
+    private static bool NotAProgram(Exception e) =>
+        e is BadImageFormatException or FileLoadException or InvalidOperationException or ArgumentException;
 
     private void Remove(LinkedListNode<Slot> node)
     {
@@ -322,7 +313,7 @@ internal sealed class ProgramCache
                 Interlocked.Increment(ref diskHits);
                 return cached;
             }
-            catch (Exception e) when (e is BadImageFormatException or FileLoadException or InvalidOperationException or ArgumentException)
+            catch (Exception e) when (NotAProgram(e))
             {
                 // Whole bytes that are not a program (written by something else): rebuild.
                 disk.Reject(Kind, key);
@@ -346,7 +337,7 @@ internal sealed class ProgramCache
                         Interlocked.Increment(ref diskHits);
                         return cached;
                     }
-                    catch (Exception e) when (e is BadImageFormatException or FileLoadException or InvalidOperationException or ArgumentException)
+                    catch (Exception e) when (NotAProgram(e))
                     {
                         // Not a program, or a kernel not where its link says: rebuild.
                     }
@@ -398,6 +389,23 @@ internal sealed class ProgramCache
         public string Hash { get; } = hash;
 
         public Lazy<LoadedProgram> Program { get; } = program;
+
+        /// <summary>The program once built, null while it is being built or where building it failed.</summary>
+        public LoadedProgram? Built
+        {
+            get
+            {
+                if (!Program.IsValueCreated) return null;
+                try
+                {
+                    return Program.Value;
+                }
+                catch
+                {
+                    return null;
+                }
+            }
+        }
 
         /// <summary>Out of the cache: unload now if built, else as soon as it is (see <see cref="Settle"/>).</summary>
         public void Evict()
